@@ -1,0 +1,1 @@
+"""The data layer: models, client and errors. It knows nothing of the UI."""

@@ -1,0 +1,256 @@
+"""The async client: one ``httpx.AsyncClient`` for the program's life, retries like the official SDK."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from riza_tui import __version__
+from riza_tui.api.config import ClientSettings
+from riza_tui.api.errors import (
+    ConnectionFailedError,
+    InvalidIdError,
+    InvalidResponseError,
+    ResponseTooLargeError,
+    RizaError,
+    TimeoutFailedError,
+    status_error,
+)
+from riza_tui.api.models import Execution, ExecutionList, field_path
+
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+MAX_ID_LENGTH = 1024
+PARSE_IN_THREAD_BYTES = 256 * 1024
+MAX_RETRY_AFTER_SECONDS = 60.0
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def execution_path(raw_id: str) -> str:
+    """The retrieve path for an ID, as exactly one percent-encoded segment.
+
+    A pasted ID loses its surrounding whitespace. ``.`` and ``..`` would be resolved by httpx into
+    another path, so they are refused, as is the empty ID.
+    """
+    exec_id = raw_id.strip()
+    if exec_id in ("", ".", ".."):
+        shown = "an empty ID" if not exec_id else f"'{exec_id}'"
+        raise InvalidIdError(f"{shown} is not an execution ID", hint="paste an ID such as exec_…")
+    if len(exec_id) > MAX_ID_LENGTH:
+        raise InvalidIdError(f"the ID is {len(exec_id)} characters long; no execution ID is that long")
+    return "/v1/executions/" + quote(exec_id, safe="")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One retrieved execution with the JSON exactly as the server sent it, and what it cost."""
+
+    execution: Execution
+    raw: dict[str, Any]
+    size: int
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: bytes
+    headers: httpx.Headers
+
+
+class RizaClient:
+    """Retrieve and list executions. Every failure surfaces as a :class:`RizaError`."""
+
+    def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.settings = settings
+        headers = {"User-Agent": f"riza-tui/{__version__} httpx/{httpx.__version__}", "Accept": "application/json"}
+        if settings.api_key:
+            headers["Authorization"] = f"Bearer {settings.api_key}"
+        self._http = httpx.AsyncClient(
+            base_url=settings.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def __aenter__(self) -> RizaClient:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def retrieve(self, execution_id: str) -> Fetched:
+        """Retrieve one execution, keeping the raw JSON for the raw view."""
+        path = execution_path(execution_id)
+        started = time.perf_counter()
+        reply = await self._request(path, {})
+        parsed = await _decode(reply.body)
+        if not isinstance(parsed, dict):
+            raise InvalidResponseError("the body is JSON but not an object", raw=_text(reply.body))
+        execution = _validate(Execution, parsed, reply.body)
+        return Fetched(execution, parsed, len(reply.body), time.perf_counter() - started)
+
+    async def get_execution(self, execution_id: str) -> Execution:
+        return (await self.retrieve(execution_id)).execution
+
+    async def list_executions(
+        self, *, limit: int | None = None, starting_after: str | None = None, only_failures: bool = False
+    ) -> ExecutionList:
+        """One page, newest first."""
+        params: dict[str, str] = {}
+        if limit is not None:
+            params["limit"] = str(limit)
+        if starting_after:
+            params["starting_after"] = starting_after
+        if only_failures:
+            params["only_non_zero_exit_codes"] = "true"
+        reply = await self._request("/v1/executions", params)
+        return _validate(ExecutionList, await _decode(reply.body), reply.body)
+
+    async def iter_executions(self, *, page_size: int = 100, only_failures: bool = False) -> AsyncIterator[Execution]:
+        """Every execution, page by page, until the server returns an empty page."""
+        cursor: str | None = None
+        while True:
+            page = await self.list_executions(limit=page_size, starting_after=cursor, only_failures=only_failures)
+            if not page.data:
+                return
+            for execution in page.data:
+                yield execution
+            next_cursor = page.data[-1].id
+            if next_cursor == cursor:
+                raise InvalidResponseError("the server returned the same page twice", raw="")
+            cursor = next_cursor
+
+    async def _request(self, path: str, params: Mapping[str, str]) -> _Reply:
+        retries = 0
+        while True:
+            retry_after: httpx.Headers | None = None
+            try:
+                reply = await self._send_once(path, params)
+            except httpx.TimeoutException:
+                error: RizaError = TimeoutFailedError(
+                    f"no answer from {self.settings.base_url} within {self.settings.timeout:g} s",
+                    hint="try again, or raise --timeout",
+                )
+            except httpx.HTTPError as exc:
+                error = _transport_error(exc, self.settings.base_url)
+            else:
+                if reply.status < 400:
+                    return reply
+                error = status_error(reply.status, _text(reply.body, 2000), _loads_or_none(reply.body))
+                retry_after = reply.headers
+                if reply.status not in RETRYABLE_STATUSES and reply.status < 500:
+                    raise error
+            if retries >= self.settings.max_retries:
+                raise error
+            await asyncio.sleep(self._retry_delay(retries, retry_after))
+            retries += 1
+
+    async def _send_once(self, path: str, params: Mapping[str, str]) -> _Reply:
+        cap = self.settings.max_response_bytes
+        async with self._http.stream("GET", path, params=params) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise ResponseTooLargeError(_too_large(int(declared), cap))
+            chunks: list[bytes] = []
+            total = 0
+            async for chunk in response.aiter_bytes():
+                total += len(chunk)
+                if total > cap:
+                    raise ResponseTooLargeError(_too_large(total, cap))
+                chunks.append(chunk)
+            return _Reply(response.status_code, b"".join(chunks), response.headers)
+
+    def _retry_delay(self, retries: int, headers: httpx.Headers | None) -> float:
+        """Retry-After (or retry-after-ms) when the server gives a sane one, else backoff with jitter."""
+        hinted = _retry_after_seconds(headers) if headers is not None else None
+        if hinted is not None:
+            return hinted
+        base = min(self.settings.retry_initial_delay * (2**retries), self.settings.retry_max_delay)
+        return base * (1 - 0.25 * random.random())
+
+
+def _retry_after_seconds(headers: httpx.Headers) -> float | None:
+    seconds: float | None = None
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            seconds = float(ms) / 1000
+        except ValueError:
+            seconds = None
+    if seconds is None and (value := headers.get("retry-after")) is not None:
+        try:
+            seconds = float(value)
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value) if value.strip() else None
+            seconds = when.timestamp() - time.time() if when is not None else None
+    if seconds is None or not 0 <= seconds <= MAX_RETRY_AFTER_SECONDS:
+        return None
+    return seconds
+
+
+def _transport_error(exc: httpx.HTTPError, base_url: str) -> RizaError:
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectionFailedError(f"could not connect to {base_url}: {reason}", hint="check RIZA_BASE_URL or --base-url")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return ConnectionFailedError(f"the server closed the connection before the response was complete: {reason}")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return RizaError(f"bad base URL {base_url!r}: {reason}", hint="RIZA_BASE_URL must look like https://api.riza.io")
+    return ConnectionFailedError(f"network error talking to {base_url}: {reason}")
+
+
+def _too_large(size: int, cap: int) -> str:
+    return f"the response is over {cap:,} bytes (got {size:,}); refusing to read more"
+
+
+def _text(body: bytes, limit: int | None = None) -> str:
+    return (body if limit is None else body[:limit]).decode("utf-8", errors="replace")
+
+
+def _loads_or_none(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+async def _decode(body: bytes) -> Any:
+    """JSON-decode a body; a big one is decoded in a thread so the event loop keeps drawing."""
+    try:
+        if len(body) > PARSE_IN_THREAD_BYTES:
+            return await asyncio.to_thread(json.loads, body)
+        return json.loads(body)
+    except ValueError as exc:
+        preview = _text(body, 200).strip() or "an empty body"
+        raise InvalidResponseError(
+            f"the server did not send JSON ({exc}); it began: {preview}",
+            raw=_text(body),
+            hint="is RIZA_BASE_URL an executions API server?",
+        ) from None
+
+
+def _validate(model: type[ModelT], parsed: Any, body: bytes) -> ModelT:
+    try:
+        return model.model_validate(parsed)
+    except ValidationError as exc:
+        problems = [f"{field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise InvalidResponseError(
+            f"the response does not match the API schema: {shown}",
+            raw=_text(body),
+            fields=[problem.split(":", 1)[0] for problem in problems],
+        ) from None

@@ -1,0 +1,41 @@
+"""Client settings, resolved like the official SDKs: flags over RIZA_* environment variables over defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_BASE_URL = "https://api.riza.io"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything the client needs. ``api_key`` never appears in ``repr`` so it cannot leak into logs."""
+
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = 2
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    retry_initial_delay: float = 0.5
+    retry_max_delay: float = 8.0
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> ClientSettings:
+        """Flags win over ``RIZA_API_KEY`` / ``RIZA_BASE_URL``; empty values count as unset."""
+        env = os.environ if environ is None else environ
+        return cls(
+            api_key=api_key or env.get("RIZA_API_KEY") or None,
+            base_url=(base_url or env.get("RIZA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+        )

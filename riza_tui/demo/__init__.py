@@ -1,0 +1,1 @@
+"""The bundled sample data set and the script that generates it."""

@@ -1,0 +1,105 @@
+"""Generate the bundled sample data set, reproducibly: ``python -m riza_tui.demo.generate``.
+
+The same seed gives byte-identical output, so the file in the wheel, the tests and the screenshots
+all agree on which executions exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from riza_tui.demo import functions, scripts
+
+SEED = 20261127
+COUNT = 180
+NEWEST = datetime(2026, 11, 27, 17, 45, 0, tzinfo=UTC)
+OUTPUT = Path(__file__).with_name("executions.json.gz")
+ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _execution_id(rng: random.Random) -> str:
+    return "exec_01J" + "".join(rng.choice(ULID_ALPHABET) for _ in range(23))
+
+
+def _record(rng: random.Random, started: datetime, language: str, details: dict[str, Any]) -> dict[str, Any]:
+    execution_id = _execution_id(rng)
+    result = details["response"] if details["type"] == "script" else details["response"]["execution"]
+    exit_code = result["exit_code"]
+    duration = rng.randint(2_000, 31_000) if exit_code == 124 else rng.randint(18, 2400)
+    result.update(id=execution_id, duration=duration)
+    return {
+        "id": execution_id,
+        "language": language,
+        "duration": duration,
+        "exit_code": exit_code,
+        "started_at": started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "details": details,
+    }
+
+
+def _unusual(rng: random.Random, started: list[datetime]) -> list[dict[str, Any]]:
+    """An execution without details, and one of a details type newer than this client."""
+    bare = {
+        "id": _execution_id(rng),
+        "language": "python",
+        "duration": 41,
+        "exit_code": 0,
+        "started_at": started[0].isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    future = {
+        "id": _execution_id(rng),
+        "language": "typescript",
+        "duration": 905,
+        "exit_code": 0,
+        "started_at": started[1].isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "region": "eu-west-1",
+        "details": {
+            "type": "workflow",
+            "workflow_id": "wf_01JDNIGHTLYREPORT0000000",
+            "steps": [
+                {"name": "fetch", "tool_id": "tool_01JD7WEATHER00000000000000", "exit_code": 0},
+                {"name": "summarise", "function": "summarise", "exit_code": 0},
+            ],
+            "request": {"input": {"date": "2026-11-26"}, "env": {"REPORT_TOKEN": "rpt_live_9f8e7d6c5b4a"}},
+            "response": {"output": {"report_url": "https://reports.example.com/2026-11-26"}, "output_status": "valid"},
+        },
+    }
+    return [bare, future]
+
+
+def generate(seed: int = SEED, count: int = COUNT) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    catalogue = {**scripts.TEMPLATES, **functions.TEMPLATES}
+    makers = [maker for maker, _ in catalogue.values()]
+    weights = [weight for _, weight in catalogue.values()]
+    chosen = [maker for maker, _ in catalogue.values()]
+    chosen += list(scripts.ONCE)
+    chosen += rng.choices(makers, weights, k=count - len(chosen) - 2)
+    rng.shuffle(chosen)
+    moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(count)), reverse=True)
+    moments[0] = NEWEST
+    unusual_moments = [moments.pop(5), moments.pop(11)]
+    records = [_record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
+    return records + _unusual(rng, unusual_moments)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--count", type=int, default=COUNT)
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    options = parser.parse_args()
+    records = generate(options.seed, options.count)
+    payload = json.dumps({"data": records}, indent=1, ensure_ascii=False).encode()
+    options.output.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    print(f"wrote {len(records)} executions to {options.output} ({options.output.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Small, pure formatting helpers shared by ``show`` and the UI."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def human_duration(milliseconds: int) -> str:
+    """1234 -> '1.23 s'; 59 -> '59 ms'; 75_000 -> '1 min 15 s'."""
+    if milliseconds < 0:
+        return f"{milliseconds} ms"
+    if milliseconds < 1000:
+        return f"{milliseconds} ms"
+    seconds = milliseconds / 1000
+    if seconds < 60:
+        return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def relative_age(moment: datetime, now: datetime | None = None) -> str:
+    """'just now', '5 min ago', '3 h ago', '2 d ago', or 'in 4 min' for a clock that runs ahead."""
+    delta = ((now or datetime.now(UTC)) - moment).total_seconds()
+    future = delta < 0
+    delta = abs(delta)
+    if delta < 45:
+        return "just now"
+    for size, unit in ((86400 * 365, "y"), (86400, "d"), (3600, "h"), (60, "min")):
+        if delta >= size:
+            amount = f"{int(delta // size)} {unit}"
+            return f"in {amount}" if future else f"{amount} ago"
+    return "just now"
+
+
+def local_time(value: str, now: datetime | None = None) -> str:
+    """A started_at in the viewer's local time with its age, or the text as sent when it is not a date."""
+    moment = parse_timestamp(value)
+    if moment is None:
+        return value
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M:%S %Z} ({relative_age(moment, now)})"
+
+
+def pretty_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def byte_size(size: int) -> str:
+    step = 1024.0
+    amount = float(size)
+    for unit in ("B", "KB", "MB"):
+        if amount < step:
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= step
+    return f"{amount:.1f} GB"

@@ -1,0 +1,1 @@
+"""Helpers every view of untrusted data goes through: sanitising and secret masking."""

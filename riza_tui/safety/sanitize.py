@@ -1,0 +1,70 @@
+"""Make untrusted text safe for a terminal.
+
+Every control character but newline and tab (C0, DEL, C1 and so ESC), the Unicode bidi controls and
+the line/paragraph separators become visible escapes such as ``\\x1b``. Colour SGR sequences
+(``ESC [ … m``) may optionally be kept, as styles; nothing else passes. Results are ``rich.text.Text``
+objects or plain strings, never markup, so ``[@click=…]`` in data stays text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.ansi import AnsiDecoder
+from rich.style import Style
+from rich.text import Text
+
+UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+SGR_SEQUENCE = re.compile(r"\x1b\[[0-9;:]{0,64}m")
+ESCAPE_STYLE = Style(color="magenta", bold=True)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def sanitize(text: str) -> str:
+    """Replace every unsafe character with a visible escape."""
+    return UNSAFE_CHARS.sub(_escape, text)
+
+
+def is_clean(text: str) -> bool:
+    return UNSAFE_CHARS.search(text) is None
+
+
+def safe_text(text: str, style: Style | str = "") -> Text:
+    """A ``Text`` of untrusted text with its escapes shown in a distinct style so they stand out."""
+    result = Text(style=style, end="")
+    position = 0
+    for match in UNSAFE_CHARS.finditer(text):
+        result.append(text[position : match.start()])
+        result.append(_escape(match), ESCAPE_STYLE)
+        position = match.end()
+    result.append(text[position:])
+    return result
+
+
+def safe_ansi_line(line: str) -> Text:
+    """One line of program output: SGR colours kept as styles, every other control made visible."""
+    if "\x1b" not in line:
+        return safe_text(line)
+    pieces: list[str] = []
+    position = 0
+    for match in SGR_SEQUENCE.finditer(line):
+        pieces.append(sanitize(line[position : match.start()]))
+        pieces.append(match.group())
+        position = match.end()
+    pieces.append(sanitize(line[position:]))
+    decoded = AnsiDecoder().decode_line("".join(pieces))
+    decoded.end = ""
+    return decoded
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on newlines only (not on the separators ``str.splitlines`` honours), treating CRLF as one."""
+    lines = text.split("\n")
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines

@@ -1,0 +1,1 @@
+"""The embedded, read-only, loopback executions API server (``riza-tui serve`` and ``--demo``)."""
