@@ -31,9 +31,14 @@ def parse_timestamp(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def utc_now() -> datetime:
+    """The current time; tests replace this one function to freeze relative ages in snapshots."""
+    return datetime.now(UTC)
+
+
 def relative_age(moment: datetime, now: datetime | None = None) -> str:
     """'just now', '5 min ago', '3 h ago', '2 d ago', or 'in 4 min' for a clock that runs ahead."""
-    delta = ((now or datetime.now(UTC)) - moment).total_seconds()
+    delta = ((now or utc_now()) - moment).total_seconds()
     future = delta < 0
     delta = abs(delta)
     if delta < 45:

@@ -6,10 +6,11 @@ import json
 import sys
 from typing import Any, TextIO
 
-from riza_tui.api.client import Fetched, RizaClient
+from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
 from riza_tui.api.errors import RizaError
-from riza_tui.api.models import Execution
+from riza_tui.api.models import Execution, Fetched
+from riza_tui.format import pretty_json
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import sanitize
 from riza_tui.view import ExecutionView, Field, TextBlock, build_view
@@ -29,13 +30,13 @@ def shown_execution(fetched: Fetched, *, reveal_secrets: bool) -> tuple[Executio
     return Execution.model_validate(masked_raw), masked_raw, count
 
 
-def render_plain(view: ExecutionView) -> str:
+def render_plain(view: ExecutionView, raw: dict[str, Any]) -> str:
     out: list[str] = []
     out.append(_heading(f"execution {view.summary[0].value}"))
     out += _fields(view.summary)
     if not view.has_details:
         note = "no details in this response" if view.kind == "none" else f"details of unknown type {view.kind!r}"
-        out += ["", _heading(f"raw JSON ({note})"), sanitize(view.raw.text)]
+        out += ["", _heading(f"raw JSON ({note})"), sanitize(pretty_json(raw))]
         return "\n".join(out) + "\n"
     if view.request:
         out += ["", _heading("request"), *_fields(view.request)]
@@ -78,5 +79,5 @@ async def run_show(
         # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
         stdout.write(json.dumps(raw, indent=2, ensure_ascii=True) + "\n")
     else:
-        stdout.write(render_plain(build_view(execution, raw)))
+        stdout.write(render_plain(build_view(execution), raw))
     return EXIT_OK

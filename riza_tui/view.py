@@ -74,7 +74,6 @@ class ExecutionView:
     stdout: TextBlock | None = None
     stderr: TextBlock | None = None
     exit_code: int | None = None
-    raw: TextBlock = field(default_factory=lambda: TextBlock("raw JSON", "{}", "json"))
 
     @property
     def has_details(self) -> bool:
@@ -89,10 +88,9 @@ def lexer_for_path(path: str) -> str:
     return "text"
 
 
-def build_view(execution: Execution, raw: dict[str, Any]) -> ExecutionView:
+def build_view(execution: Execution) -> ExecutionView:
     """Lay an execution out by its details type; an unknown or missing type gets the summary and raw JSON."""
     view = ExecutionView(kind=execution.kind or "none", summary=_summary(execution))
-    view.raw = TextBlock("raw JSON", pretty_json(raw), "json")
     details = execution.details
     if isinstance(details, ScriptDetails):
         request = details.request

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
+from riza_tui.app import RizaApp
 from riza_tui.server.http import EmbeddedServer
 from riza_tui.server.store import ExecutionStore, load_store
+from riza_tui.widgets.text_view import TextView
 
 Record = dict[str, Any]
 
@@ -57,3 +62,35 @@ def find(store: ExecutionStore, predicate: Callable[[Record], bool]) -> Record:
 
 def of_type(kind: str | None) -> Callable[[Record], bool]:
     return lambda record: (record.get("details") or {}).get("type") == kind
+
+
+FROZEN_NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative ages ("3 h ago") and local times are the same on every run and machine."""
+    monkeypatch.setattr("riza_tui.format.utc_now", lambda: FROZEN_NOW)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+@pytest.fixture
+def make_app(settings: ClientSettings) -> Callable[..., RizaApp]:
+    def make(initial_id: str | None = None, **changes: Any) -> RizaApp:
+        return RizaApp(replace(settings, **changes), initial_id=initial_id, server_label="test server")
+
+    return make
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every worker (lookups, list loads, thread highlighters) is done and the screen is drawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pane_lines(pane: TextView) -> list[str]:
+    """What a pane draws on screen, row by row, through its real render path."""
+    return [pane.render_line(y).text.rstrip() for y in range(pane.scrollable_content_region.height)]

@@ -26,7 +26,7 @@ from riza_tui.api.errors import (
     TimeoutFailedError,
     status_error,
 )
-from riza_tui.api.models import Execution, ExecutionList, field_path
+from riza_tui.api.models import Execution, ExecutionList, Fetched, field_path
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_ID_LENGTH = 1024
@@ -49,16 +49,6 @@ def execution_path(raw_id: str) -> str:
     if len(exec_id) > MAX_ID_LENGTH:
         raise InvalidIdError(f"the ID is {len(exec_id)} characters long; no execution ID is that long")
     return "/v1/executions/" + quote(exec_id, safe="")
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One retrieved execution with the JSON exactly as the server sent it, and what it cost."""
-
-    execution: Execution
-    raw: dict[str, Any]
-    size: int
-    elapsed: float
 
 
 @dataclass(frozen=True)

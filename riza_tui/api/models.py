@@ -8,6 +8,7 @@ shown, not rejected.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -205,6 +206,16 @@ class Execution(ApiModel):
 
 class ExecutionList(ApiModel):
     data: list[Execution] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One retrieved execution with the JSON exactly as the server sent it, and what it cost."""
+
+    execution: Execution
+    raw: dict[str, Any]
+    size: int
+    elapsed: float
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

@@ -21,6 +21,8 @@ ESCAPE_STYLE = Style(color="magenta", bold=True)
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
+    if char == "\r":
+        return "\\r"
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 

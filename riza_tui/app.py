@@ -1,0 +1,99 @@
+"""The app: owns the one API client and the workers, and wires them to the screen with messages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from riza_tui.api.client import RizaClient
+from riza_tui.api.config import ClientSettings
+from riza_tui.api.errors import RizaError
+from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
+from riza_tui.screens.execution import ExecutionScreen
+from riza_tui.state import LookupState
+
+RECENT_PAGE = 100
+
+
+class RizaApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "riza-tui"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        initial_id: str | None = None,
+        demo: bool = False,
+        server_label: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.initial_id = (initial_id or "").strip()
+        self.demo = demo
+        self.client: RizaClient | None = None
+        label = self._server_label() if server_label is None else server_label
+        self.main_screen = ExecutionScreen(initial_id=self.initial_id, server_label=label, has_key=bool(settings.api_key))
+
+    def _server_label(self) -> str:
+        host = urlsplit(self.settings.base_url).netloc or self.settings.base_url
+        return f"demo data · {host}" if self.demo else host
+
+    async def on_mount(self) -> None:
+        self.client = RizaClient(self.settings)
+        await self.push_screen(self.main_screen)
+        if not self.settings.api_key:
+            return
+        self.load_recent(False)
+        if self.initial_id:
+            self.lookup(self.initial_id)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+    def on_lookup_requested(self, message: LookupRequested) -> None:
+        self.lookup(message.execution_id)
+
+    def on_lookup_cancelled(self, _message: LookupCancelled) -> None:
+        self.workers.cancel_group(self, "lookup")
+        self.main_screen.state = LookupState(self.main_screen.state.execution_id, "cancelled")
+
+    def on_recent_requested(self, message: RecentRequested) -> None:
+        if self.settings.api_key:
+            self.load_recent(message.only_failures)
+
+    @work(exclusive=True, group="lookup")
+    async def lookup(self, execution_id: str) -> None:
+        """Fetch one execution; a newer lookup cancels this one, and every failure becomes state."""
+        screen = self.main_screen
+        execution_id = execution_id.strip()
+        if self.client is None or not self.settings.api_key:
+            self.notify("Set RIZA_API_KEY or run riza-tui --demo first", severity="warning", markup=False)
+            return
+        screen.state = LookupState(execution_id, "loading")
+        try:
+            fetched = await self.client.retrieve(execution_id)
+        except RizaError as error:
+            screen.state = LookupState(execution_id, "failed", error=error)
+        except Exception as error:  # a bug of ours must not take the app down mid-incident
+            unexpected = RizaError(f"unexpected {type(error).__name__}: {error}", hint="please report this")
+            screen.state = LookupState(execution_id, "failed", error=unexpected)
+        else:
+            screen.state = LookupState(execution_id, "loaded", fetched=fetched)
+        screen.focus_result()
+
+    @work(exclusive=True, group="recent")
+    async def load_recent(self, only_failures: bool) -> None:
+        if self.client is None:
+            return
+        try:
+            page = await self.client.list_executions(limit=RECENT_PAGE, only_failures=only_failures)
+        except RizaError as error:
+            self.main_screen.show_recent_error(str(error))
+        else:
+            self.main_screen.show_recent(page.data)

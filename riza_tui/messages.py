@@ -1,0 +1,25 @@
+"""Messages between widgets, screens and the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class LookupRequested(Message):
+    """Someone asked to see an execution: typed in the lookup bar or picked from the recent list."""
+
+    def __init__(self, execution_id: str) -> None:
+        super().__init__()
+        self.execution_id = execution_id
+
+
+class RecentRequested(Message):
+    """The recent-executions list wants (re)loading, optionally only failures."""
+
+    def __init__(self, only_failures: bool) -> None:
+        super().__init__()
+        self.only_failures = only_failures
+
+
+class LookupCancelled(Message):
+    """Escape while a lookup is in flight: stop waiting for it."""

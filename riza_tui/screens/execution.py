@@ -1,0 +1,235 @@
+"""The one main screen: lookup bar, summary strip, and a body that switches between views.
+
+All pane-filling happens in :meth:`ExecutionScreen._render_state`, called by the watchers of the three
+reactives (lookup state, secrets revealed, raw mode), as posting does with its response area.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from riza_tui.api.errors import InvalidResponseError
+from riza_tui.api.models import Execution
+from riza_tui.format import byte_size, pretty_json
+from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
+from riza_tui.safety.mask import mask_execution
+from riza_tui.safety.sanitize import safe_text
+from riza_tui.screens.help import HelpScreen
+from riza_tui.state import LookupState
+from riza_tui.view import build_view
+from riza_tui.widgets.detail import DetailPane
+from riza_tui.widgets.error_panel import ErrorPanel
+from riza_tui.widgets.lookup_bar import LookupBar
+from riza_tui.widgets.recent import RecentList
+from riza_tui.widgets.summary import SummaryStrip
+from riza_tui.widgets.text_view import TextView
+
+WIDE_LAYOUT_COLUMNS = 120
+NO_KEY_HELP = (
+    "No API key is set, so nothing can be looked up yet.\n\n"
+    "  export RIZA_API_KEY=<your key>      then run riza-tui again, or pass --api-key\n"
+    "  riza-tui --demo                     to explore the bundled sample data\n"
+)
+
+
+class ExecutionScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+l", "focus_lookup", "Lookup", priority=True),
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("r", "reload", "Reload"),
+        Binding("s", "toggle_secrets", "Secrets"),
+        Binding("j", "toggle_raw", "Raw JSON"),
+        Binding("z", "zoom", "Zoom"),
+        Binding("b", "back", "Recent"),
+        Binding("f", "toggle_failures", "Failures only"),
+        Binding("question_mark", "help", "Keys"),
+    ]
+
+    state: var[LookupState] = var(LookupState, init=False)
+    reveal_secrets: var[bool] = var(False, init=False)
+    raw_mode: var[bool] = var(False, init=False)
+    only_failures: var[bool] = var(False, init=False)
+
+    def __init__(self, *, initial_id: str = "", server_label: str = "", has_key: bool = True) -> None:
+        super().__init__()
+        self._initial_id = initial_id
+        self._server_label = server_label
+        self._has_key = has_key
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield LookupBar(self._initial_id, id="lookup")
+            yield Static(safe_text(self._server_label, "dim"), id="server")
+        yield SummaryStrip(id="summary")
+        with ContentSwitcher(initial="welcome", id="body"):
+            with Vertical(id="welcome"):
+                yield Static(id="welcome-text")
+                yield RecentList(id="recent")
+            yield DetailPane(id="detail")
+            yield TextView(id="raw", classes="pane")
+            yield ErrorPanel(id="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_state()
+        self.query_one(LookupBar).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
+
+    def _show_welcome(self) -> None:
+        text = Text()
+        text.append("Paste an execution ID above and press Enter", "bold")
+        text.append("  ·  ctrl+l lookup  ·  ? keys  ·  ctrl+q quit\n", "dim")
+        if self._has_key:
+            text.append("Recent executions", "bold")
+            text.append(" (newest first" + ("; failures only" if self.only_failures else "") + "; f toggles failures)")
+        else:
+            text.append("\n" + NO_KEY_HELP, "yellow")
+        self.query_one("#welcome-text", Static).update(text)
+        self.query_one(RecentList).display = self._has_key
+        self.query_one(SummaryStrip).show_message(Text("no execution open", "dim"))
+        self.query_one(ContentSwitcher).current = "welcome"
+
+    def show_recent(self, executions: list[Execution]) -> None:
+        self.query_one(RecentList).show_executions(executions)
+
+    def show_recent_error(self, message: str) -> None:
+        recent = self.query_one(RecentList)
+        recent.clear_options()
+        recent.add_option(safe_text(f"could not list executions: {message}", "red"))
+
+    def watch_state(self) -> None:
+        self._render_state()
+
+    def watch_reveal_secrets(self) -> None:
+        self._render_state()
+
+    def watch_raw_mode(self) -> None:
+        self._render_state()
+
+    def watch_only_failures(self, only_failures: bool) -> None:
+        self._show_welcome()
+        self.post_message(RecentRequested(only_failures))
+
+    def _render_state(self) -> None:
+        """The one place that fills the summary and body from the current state."""
+        state = self.state
+        body = self.query_one(ContentSwitcher)
+        body.loading = state.phase == "loading"
+        summary = self.query_one(SummaryStrip)
+        if state.phase == "idle":
+            self._show_welcome()
+        elif state.phase == "loading":
+            summary.show_message(Text.assemble(("looking up ", "dim"), safe_text(state.execution_id, "bold"), ("…", "dim")))
+        elif state.phase == "cancelled":
+            summary.show_message(Text.assemble(("cancelled lookup of ", "yellow"), safe_text(state.execution_id)))
+        elif state.phase == "failed" and state.error is not None:
+            error = state.error
+            raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
+            self.query_one(ErrorPanel).show_error(error.title, error.message, error.hint, state.execution_id, raw)
+            summary.show_message(Text.assemble((f"✖ {error.title}", "bold red")))
+            body.current = "error"
+        elif state.phase == "loaded" and state.fetched is not None:
+            self._show_execution(state)
+        self.refresh_bindings()
+
+    def _show_execution(self, state: LookupState) -> None:
+        fetched = state.fetched
+        assert fetched is not None
+        masked_raw, secrets = mask_execution(fetched.raw)
+        raw = fetched.raw if self.reveal_secrets else masked_raw
+        execution = fetched.execution if self.reveal_secrets else Execution.model_validate(masked_raw)
+        self.query_one(SummaryStrip).show_execution(execution, secrets=secrets, revealed=self.reveal_secrets)
+        body = self.query_one(ContentSwitcher)
+        view = build_view(execution)
+        if self.raw_mode or not view.has_details:
+            raw_pane = self.query_one("#raw", TextView)
+            raw_pane.show_text(pretty_json(raw), "json")
+            reason = "" if self.raw_mode else self._why_raw(execution)
+            raw_pane.border_title = Text.assemble(
+                ("raw JSON", "bold"), (f" · {byte_size(fetched.size)} in {fetched.elapsed * 1000:.0f} ms", "dim"), reason
+            )
+            body.current = "raw"
+        else:
+            self.query_one(DetailPane).show_view(view)
+            body.current = "detail"
+
+    @staticmethod
+    def _why_raw(execution: Execution) -> Text:
+        if execution.details is None:
+            return Text(" · the server sent no details for this execution", "yellow")
+        return Text.assemble((" · details of a type this version does not know: ", "yellow"), safe_text(execution.kind))
+
+    def focus_result(self) -> None:
+        """After a lookup, put focus where the answer is, so single-key bindings work at once."""
+        body = self.query_one(ContentSwitcher)
+        if body.current == "detail":
+            detail = self.query_one(DetailPane)
+            failed = self.state.fetched is not None and self.state.fetched.execution.exit_code != 0
+            order = ("stderr", "output", "stdout") if failed else ("output", "stdout", "stderr")
+            candidates = [detail.pane(name) for name in order]
+            target = next((pane for pane in candidates if pane.display and pane.line_count), candidates[-1])
+            target.focus(scroll_visible=False)
+            # Scroll once the new content is laid out; before that the pane's position is stale.
+            self.call_after_refresh(target.scroll_visible, animate=False)
+        elif body.current == "raw":
+            self.query_one("#raw", TextView).focus()
+        elif body.current == "error":
+            self.query_one(LookupBar).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        loaded = self.state.phase == "loaded"
+        if action in ("toggle_secrets", "toggle_raw"):
+            return loaded
+        if action == "reload":
+            return bool(self.state.execution_id) and self.state.phase != "idle"
+        if action == "toggle_failures":
+            return self.query_one(ContentSwitcher).current == "welcome" and self._has_key
+        if action == "back":
+            return self.query_one(ContentSwitcher).current != "welcome"
+        return True
+
+    def action_focus_lookup(self) -> None:
+        self.query_one(LookupBar).focus()
+
+    def action_cancel(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.state.phase == "loading":
+            self.post_message(LookupCancelled())
+
+    def action_reload(self) -> None:
+        if self.state.execution_id:
+            self.post_message(LookupRequested(self.state.execution_id))
+
+    def action_toggle_secrets(self) -> None:
+        self.reveal_secrets = not self.reveal_secrets
+        self.notify("Secrets revealed" if self.reveal_secrets else "Secrets masked", timeout=2)
+
+    def action_toggle_raw(self) -> None:
+        self.raw_mode = not self.raw_mode
+        self.focus_result()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None and self.focused.allow_maximize:
+            self.maximize(self.focused)
+
+    def action_back(self) -> None:
+        self.state = LookupState()
+        self.query_one(RecentList).focus()
+
+    def action_toggle_failures(self) -> None:
+        self.only_failures = not self.only_failures
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,40 @@
+"""How a failed lookup looks: what went wrong, the server's words, a hint, and the raw body if any."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from riza_tui.safety.sanitize import safe_text
+from riza_tui.widgets.text_view import TextView
+
+
+def error_text(title: str, message: str, hint: str, execution_id: str) -> Text:
+    text = Text()
+    text.append(f"✖ {title}", "bold red")
+    if execution_id:
+        text.append(" looking up ")
+        text.append_text(safe_text(execution_id, "bold"))
+    text.append("\n\n")
+    text.append_text(safe_text(message))
+    if hint:
+        text.append("\n\nHint: ", "bold")
+        text.append_text(safe_text(hint))
+    text.append("\n\nPress r to try again, or ctrl+l to look up another ID.", "dim")
+    return text
+
+
+class ErrorPanel(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Static(id="error-message")
+        yield TextView(id="error-body", classes="pane")
+
+    def show_error(self, title: str, message: str, hint: str, execution_id: str, raw: str | None) -> None:
+        self.query_one("#error-message", Static).update(error_text(title, message, hint, execution_id))
+        body = self.query_one("#error-body", TextView)
+        body.display = raw is not None
+        if raw is not None:
+            body.show_text(raw, "json" if raw.lstrip().startswith(("{", "[")) else "text", note="empty body")
+            body.border_title = Text("response body as received", "bold")

@@ -1,0 +1,35 @@
+"""Turn untrusted text into styled lines: syntax highlighting with pygments, ANSI colours for output.
+
+Pure functions with no widget state, so they can run in a thread worker. Text is sanitised *before*
+it is lexed, so a highlighter can never emit a control character that came from the data.
+"""
+
+from __future__ import annotations
+
+from rich.syntax import Syntax
+from rich.text import Text
+
+from riza_tui.safety.sanitize import safe_ansi_line, safe_text, sanitize
+
+HIGHLIGHT_LIMIT = 1_000_000
+THEME = "monokai"
+PLAIN_KINDS = ("text", "ansi", "")
+
+
+def highlight_lines(text: str, lexer: str) -> list[Text] | None:
+    """Every line of ``text`` highlighted as ``lexer``, or None when it is too big or not code."""
+    if lexer in PLAIN_KINDS or len(text) > HIGHLIGHT_LIMIT:
+        return None
+    prepared = sanitize(text.replace("\r\n", "\n"))
+    syntax = Syntax(prepared, lexer, theme=THEME, background_color="default", word_wrap=False)
+    highlighted = syntax.highlight(prepared)
+    lines = highlighted.split("\n", allow_blank=True)
+    expected = prepared.count("\n") + 1
+    while len(lines) < expected:
+        lines.append(Text())
+    return lines[:expected]
+
+
+def plain_line(raw: str, kind: str) -> Text:
+    """One line without the highlighter: SGR colours kept for program output, everything else escaped."""
+    return safe_ansi_line(raw) if kind == "ansi" else safe_text(raw)

@@ -1,0 +1,196 @@
+"""A read-only text pane that renders only the rows on screen (the line API), as toolong does.
+
+Stock text widgets style everything up front (a read-only TextArea took ~10 s for 10 MB here). This
+view keeps the raw lines, styles a line the first time it is drawn (LRU cache), and highlights code in
+a thread worker, showing plain lines until the highlighted ones arrive. Splitting a big payload into
+lines also happens in a thread, so the first screen comes up while the rest is prepared.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from riza_tui.format import byte_size
+from riza_tui.safety.sanitize import safe_text, split_lines
+from riza_tui.widgets.highlight import highlight_lines, plain_line
+
+SPLIT_IN_THREAD_CHARS = 256 * 1024
+LONG_LINE = 4096
+CACHE_LINES = 4096
+NUMBER_STYLE = Style(color="bright_black")
+NOTE_STYLE = Style(italic=True, color="bright_black")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Prepared text: its lines and widest line, and the highlighted lines once they exist."""
+
+    lines: list[str]
+    width: int
+    highlighted: list[Text] | None = None
+
+
+def prepare(text: str) -> Document:
+    lines = split_lines(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return Document(lines, max(map(len, lines), default=0))
+
+
+class TextView(ScrollView, can_focus=True):
+    """Shows one block of untrusted text; empty text shows a note instead of a blank box."""
+
+    ALLOW_MAXIMIZE = True
+    BINDINGS = [
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+    DEFAULT_CSS = """
+    TextView { background: $surface; scrollbar-size: 1 1; }
+    TextView:focus { background-tint: $foreground 4%; }
+    """
+
+    line_numbers: reactive[bool] = reactive(False)
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._document = Document([], 0)
+        self._kind = "text"
+        self._note = ""
+        self._generation = 0
+        self._cache: OrderedDict[int, Text] = OrderedDict()
+        self.byte_count = 0
+
+    @property
+    def line_count(self) -> int:
+        return len(self._document.lines)
+
+    @property
+    def is_highlighted(self) -> bool:
+        return self._document.highlighted is not None
+
+    def show_text(self, text: str, kind: str = "text", *, note: str = "", title: Text | None = None) -> None:
+        """Replace the content. ``kind`` is a pygments lexer name, "ansi" for program output, or "text"."""
+        self._generation += 1
+        self._kind = kind
+        self._note = note
+        self.byte_count = len(text)
+        self.line_numbers = kind not in ("text", "ansi")
+        self.set_class(not text, "-empty")
+        if title is not None:
+            self.border_title = title
+        if len(text) > SPLIT_IN_THREAD_CHARS:
+            self._set_document(Document([], 0))
+            self.loading = True
+        else:
+            self._set_document(prepare(text))
+        if len(text) > SPLIT_IN_THREAD_CHARS or kind not in ("text", "ansi"):
+            self._prepare_in_thread(text, kind, self._generation)
+
+    def _set_document(self, document: Document) -> None:
+        self._document = document
+        self._cache.clear()
+        self._update_virtual_size()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def _update_virtual_size(self) -> None:
+        rows = self.line_count or (1 if self._note else 0)
+        width = self._document.width + self._gutter_width() if self.line_count else len(self._note)
+        self.virtual_size = Size(min(width, 10_000_000), rows)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare_in_thread(self, text: str, kind: str, generation: int) -> None:
+        worker = get_current_worker()
+        document = prepare(text)
+        if len(text) > SPLIT_IN_THREAD_CHARS and not worker.is_cancelled:
+            self.app.call_from_thread(self._accept, generation, document)
+        highlighted = highlight_lines(text, kind)
+        if highlighted is not None and not worker.is_cancelled:
+            self.app.call_from_thread(
+                self._accept, generation, Document(document.lines, document.width, highlighted)
+            )
+
+    def _accept(self, generation: int, document: Document) -> None:
+        if generation != self._generation:
+            return
+        first_time = self.loading
+        self.loading = False
+        if first_time:
+            self._set_document(document)
+        else:
+            self._document = document
+            self._cache.clear()
+            self.refresh()
+
+    def _gutter_width(self) -> int:
+        return len(str(self.line_count)) + 1 if self.line_numbers and self.line_count else 0
+
+    def _styled_line(self, index: int) -> Text:
+        cached = self._cache.get(index)
+        if cached is not None:
+            self._cache.move_to_end(index)
+            return cached
+        highlighted = self._document.highlighted
+        if highlighted is not None and index < len(highlighted):
+            text = highlighted[index]
+        else:
+            text = plain_line(self._document.lines[index], self._kind)
+        text = text.expand_tabs(4) if "\t" in text.plain else text
+        if self.line_numbers:
+            number = Text(str(index + 1).rjust(self._gutter_width() - 1) + " ", NUMBER_STYLE)
+            text = number + text
+        self._cache[index] = text
+        if len(self._cache) > CACHE_LINES:
+            self._cache.popitem(last=False)
+        return text
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        index = scroll_y + y
+        style = self.rich_style
+        if not self.line_count:
+            if y == 0 and self._note and not self.loading:
+                return self._strip(Text(self._note, NOTE_STYLE), scroll_x, width, style)
+            return Strip.blank(width, style)
+        if index >= self.line_count:
+            return Strip.blank(width, style)
+        raw = self._document.lines[index]
+        if len(raw) > LONG_LINE:
+            # Style only the visible window of a huge line; it is never cached whole.
+            gutter = self._gutter_width()
+            start = max(0, scroll_x - gutter)
+            window = safe_text(raw[start : start + width])
+            if gutter:
+                window = Text(str(index + 1).rjust(gutter - 1) + " ", NUMBER_STYLE) + window
+            return self._strip(window, 0, width, style)
+        return self._strip(self._styled_line(index), scroll_x, width, style)
+
+    def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
+        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)]
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def watch_line_numbers(self) -> None:
+        self._cache.clear()
+        self._update_virtual_size()
+
+    def size_label(self) -> str:
+        lines = self.line_count
+        return f"{lines:,} line{'s' if lines != 1 else ''} · {byte_size(self.byte_count)}"

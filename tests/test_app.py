@@ -1,0 +1,281 @@
+"""The app, driven by a pilot, against the embedded server over real loopback sockets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from textual.content import Content
+from textual.widgets import ContentSwitcher, Static
+
+from riza_tui.app import RizaApp
+from riza_tui.safety.mask import MASK
+from riza_tui.server.http import EmbeddedServer, Fault
+from riza_tui.server.store import ExecutionStore
+from riza_tui.widgets.detail import DetailPane
+from riza_tui.widgets.lookup_bar import LookupBar
+from riza_tui.widgets.recent import RecentList
+from riza_tui.widgets.summary import SummaryStrip
+from riza_tui.widgets.text_view import TextView
+from tests.conftest import find, of_type, pane_lines, settle
+
+WIDE = (120, 40)
+
+
+def summary_of(app: RizaApp) -> str:
+    return str(app.main_screen.query_one(SummaryStrip).render())
+
+
+def pane(app: RizaApp, name: str) -> TextView:
+    return app.main_screen.query_one(f"#{name}", TextView)
+
+
+def title_of(view: TextView) -> str:
+    return Content.from_markup(view.border_title or "").plain
+
+
+def screen_text(app: RizaApp) -> str:
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+def body(app: RizaApp) -> str:
+    return str(app.main_screen.query_one(ContentSwitcher).current)
+
+
+def fully_on_screen(app: RizaApp, name: str) -> bool:
+    region = pane(app, name).region
+    return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)
+
+
+async def test_script_layout_shows_request_beside_response(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("script")(r) and r["exit_code"] == 1 and "KeyError" in r["details"]["response"]["stderr"])
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "detail"
+        summary = summary_of(app)
+        assert record["id"] in summary and "script · python" in summary and "exit 1" in summary
+        for name in ("code", "input", "stdout", "stderr"):
+            assert fully_on_screen(app, name), name
+        assert not pane(app, "output").display
+        assert pane(app, "code").region.x < pane(app, "stdout").region.x, "request on the left, response on the right"
+        assert pane_lines(pane(app, "code"))[0].startswith("1 import json")
+        assert any("KeyError" in line for line in pane_lines(pane(app, "stderr")))
+        assert pane(app, "code").is_highlighted
+        assert app.focused is pane(app, "stderr"), "a failed run opens on its stderr"
+
+
+async def test_function_layout_has_output_with_status(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("function")(r) and r["details"]["response"]["output_status"] == "valid")
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        for name in ("code", "input", "output", "stdout", "stderr"):
+            assert fully_on_screen(app, name), name
+        assert "valid" in title_of(pane(app, "output"))
+        assert pane_lines(pane(app, "output"))[0] == "1 {"
+        assert "output  valid" in summary_of(app)
+
+
+async def test_tool_layout_shows_tool_env_and_no_code(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("tool")(r) and "weather" in r["details"]["tool_id"].lower())
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert not pane(app, "code").display
+        request = "\n".join(pane_lines(pane(app, "request")))
+        assert "tool_01JD7WEATHER" in request
+        assert "env WEATHER_API_KEY" in request and "secret sec_01JD7WXKEY" in request
+        assert "env UNITS" in request and MASK in request
+        assert "http api.open-meteo.com" in request
+        assert fully_on_screen(app, "output") and fully_on_screen(app, "input")
+        assert "tool tool_01JD7WEATHER" in summary_of(app)
+
+
+@pytest.mark.parametrize(
+    ("predicate", "reason"),
+    [(lambda r: "details" not in r, "sent no details"), (of_type("workflow"), "does not know: workflow")],
+)
+async def test_missing_or_unknown_details_show_raw_json(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, predicate: Callable[[dict[str, object]], bool], reason: str
+) -> None:
+    record = find(store, predicate)
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "raw"
+        assert reason in title_of(pane(app, "raw"))
+        raw = "\n".join(pane_lines(pane(app, "raw")))
+        assert record["id"] in raw
+
+
+async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "welcome"
+        assert isinstance(app.focused, LookupBar)
+        recent = app.main_screen.query_one(RecentList)
+        assert recent.option_count == 100
+        assert recent.get_option_at_index(0).id == store.records[0]["id"]
+        target = store.records[3]["id"]
+        await pilot.press(*f"  {target} ", "enter")
+        await settle(pilot)
+        assert target in summary_of(app)
+        assert app.main_screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
+        await pilot.press("b")
+        await settle(pilot)
+        assert body(app) == "welcome"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert store.records[1]["id"] in summary_of(app)
+
+
+async def test_failures_filter_reloads_the_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(RecentList).focus()
+        await pilot.press("f")
+        await settle(pilot)
+        recent = app.main_screen.query_one(RecentList)
+        failures = [r["id"] for r in store.records if r["exit_code"] != 0]
+        assert recent.option_count == len(failures)
+        assert recent.get_option_at_index(0).id == failures[0]
+
+
+async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app(store.records[0]["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.focused, TextView)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.focused, LookupBar)
+
+
+async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+    server.add_fault(Fault(200, b"{}", delay=3.0, path="/v1/executions/exec_slow"))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"exec_slow", "enter")
+        await pilot.pause()
+        assert app.main_screen.state.phase == "loading"
+        assert app.main_screen.query_one(ContentSwitcher).loading
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.main_screen.state.phase == "cancelled"
+        assert "cancelled lookup of exec_slow" in summary_of(app)
+        assert not app.main_screen.query_one(ContentSwitcher).loading
+
+
+async def test_new_lookup_replaces_the_one_in_flight(
+    make_app: Callable[..., RizaApp], server: EmbeddedServer, store: ExecutionStore
+) -> None:
+    server.add_fault(Fault(200, b"{}", delay=3.0, path="/v1/executions/exec_slow"))
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"exec_slow", "enter")
+        await pilot.pause()
+        app.main_screen.query_one(LookupBar).value = store.records[0]["id"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.main_screen.state.phase == "loaded"
+        assert app.main_screen.state.execution_id == store.records[0]["id"]
+
+
+async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("function")(r) and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}))
+    token = record["details"]["request"]["env"]["GITHUB_TOKEN"]
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        request = "\n".join(pane_lines(pane(app, "request")))
+        assert token not in request
+        assert re.search(rf"env GITHUB_TOKEN +{MASK}", request)
+        assert "3 secrets masked" in summary_of(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert token[:20] in "\n".join(pane_lines(pane(app, "request")))
+        assert "REVEALED" in summary_of(app)
+        await pilot.press("j")
+        await settle(pilot)
+        assert token in "\n".join(pane_lines(pane(app, "raw")))
+        await pilot.press("s")
+        await settle(pilot)
+        assert token not in "\n".join(pane_lines(pane(app, "raw")))
+
+
+async def test_raw_toggle_and_reload(make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer) -> None:
+    record = find(store, of_type("script"))
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert body(app) == "raw"
+        assert pane_lines(pane(app, "raw"))[1].strip().startswith('2   "id":')
+        await pilot.press("j")
+        await settle(pilot)
+        assert body(app) == "detail"
+        before = len(server.requests)
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(server.requests) == before + 1
+        assert server.requests[-1].raw_path.endswith(record["id"])
+
+
+async def test_help_lists_the_keys(make_app: Callable[..., RizaApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.main_screen.query_one(RecentList).focus()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "reveal / hide masked secrets" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+
+
+async def test_zoom_fills_the_screen_with_one_pane(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app(find(store, of_type("script"))["id"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        focused = app.focused
+        assert isinstance(focused, TextView)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is focused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.maximized is None
+
+
+async def test_80x24_stacks_panes_and_scrolls_to_them(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("function")(r) and r["details"]["response"]["execution"]["stderr"])
+    app = make_app(record["id"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.main_screen.has_class("-narrow")
+        detail = app.main_screen.query_one(DetailPane)
+        assert detail.max_scroll_y > 0, "panes that do not fit are reached by scrolling"
+        assert pane(app, "code").region.width >= 76, "one column at 80 wide"
+        assert app.focused is pane(app, "stderr")
+        assert fully_on_screen(app, "stderr"), "the focused pane is scrolled into view"
+        pane(app, "code").focus()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        assert fully_on_screen(app, "code"), "tab to a pane and it scrolls into view"
+
+
+async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+    app = make_app("exec_anything", api_key=None)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        text = str(app.main_screen.query_one("#welcome-text", Static).render())
+        assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
+        assert not app.main_screen.query_one(RecentList).display
+        assert server.requests == []
