@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
@@ -21,7 +22,7 @@ RECENT_PAGE = 100
 class RizaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(
         self,
@@ -37,7 +38,9 @@ class RizaApp(App[None]):
         self.demo = demo
         self.client: RizaClient | None = None
         label = self._server_label() if server_label is None else server_label
-        self.main_screen = ExecutionScreen(initial_id=self.initial_id, server_label=label, has_key=bool(settings.api_key))
+        self.main_screen = ExecutionScreen(
+            initial_id=self.initial_id, server_label=label, has_key=bool(settings.api_key)
+        )
 
     def _server_label(self) -> str:
         host = urlsplit(self.settings.base_url).netloc or self.settings.base_url

@@ -108,7 +108,9 @@ def _serve(options: argparse.Namespace) -> int:
         print(f"riza-tui serve: cannot listen on {options.host}:{options.port}: {error}", file=sys.stderr)
         return 1
     if options.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {options.host}, not loopback: anyone who can reach it can read it", file=sys.stderr)
+        print(
+            f"warning: listening on {options.host}, not loopback: anyone who can reach it can read it", file=sys.stderr
+        )
     print(f"Serving {len(store)} executions read-only on {server.url}")
     if options.api_key is None:
         print(f"API key (generated): {server.api_key}")

@@ -43,7 +43,11 @@ def render_plain(view: ExecutionView, raw: dict[str, Any]) -> str:
     blocks: list[TextBlock | None] = [view.code, view.input, *view.files, view.output, view.stdout, view.stderr]
     for block in blocks:
         if block is not None:
-            out += ["", _heading(block.title), sanitize(block.text.rstrip("\n")) if block.text else f"({block.empty_note})"]
+            out += [
+                "",
+                _heading(block.title),
+                sanitize(block.text.rstrip("\n")) if block.text else f"({block.empty_note})",
+            ]
     return "\n".join(out) + "\n"
 
 
@@ -62,9 +66,11 @@ async def run_show(
     *,
     as_json: bool,
     reveal_secrets: bool,
-    stdout: TextIO = sys.stdout,
-    stderr: TextIO = sys.stderr,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
 ) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
     if not settings.api_key:
         print(NO_KEY_MESSAGE, file=stderr)
         return EXIT_USAGE

@@ -93,28 +93,28 @@ def build_view(execution: Execution) -> ExecutionView:
     view = ExecutionView(kind=execution.kind or "none", summary=_summary(execution))
     details = execution.details
     if isinstance(details, ScriptDetails):
-        request = details.request
-        view.code = TextBlock(f"code · {request.language}", request.code, request.language, "no code")
-        view.input = TextBlock("stdin", request.stdin or "", "text", "no stdin")
-        view.request = _common_request(request.args, request.env, request.http, request.limits)
-        view.request += _optional("runtime revision", request.runtime_revision_id)
-        view.files = _files(request.files)
+        script = details.request
+        view.code = TextBlock(f"code · {script.language}", script.code, script.language, "no code")
+        view.input = TextBlock("stdin", script.stdin or "", "text", "no stdin")
+        view.request = _common_request(script.args, script.env, script.http, script.limits)
+        view.request += _optional("runtime revision", script.runtime_revision_id)
+        view.files = _files(script.files)
         _result(view, details.response)
     elif isinstance(details, FunctionDetails):
-        request = details.request
-        view.code = TextBlock(f"code · {request.language}", request.code, request.language, "no code")
-        view.input = _json_block("input", request.input if "input" in request.model_fields_set else _ABSENT)
-        view.request = _common_request(None, request.env, request.http, request.limits)
-        view.request += _optional("runtime revision", request.runtime_revision_id)
-        view.files = _files(request.files)
+        function = details.request
+        view.code = TextBlock(f"code · {function.language}", function.code, function.language, "no code")
+        view.input = _json_block("input", function.input if "input" in function.model_fields_set else _ABSENT)
+        view.request = _common_request(None, function.env, function.http, function.limits)
+        view.request += _optional("runtime revision", function.runtime_revision_id)
+        view.files = _files(function.files)
         view.output = _json_block("output", details.response.output)
         view.output_status = details.response.output_status
         _result(view, details.response.execution)
     elif isinstance(details, ToolDetails):
-        request = details.request
-        view.request = [Field("tool", details.tool_id), *_optional("revision", request.revision_id)]
-        view.request += _tool_env(request.env) + _http(request.http)
-        view.input = _json_block("input", request.input if "input" in request.model_fields_set else _ABSENT)
+        tool = details.request
+        view.request = [Field("tool", details.tool_id), *_optional("revision", tool.revision_id)]
+        view.request += _tool_env(tool.env) + _http(tool.http)
+        view.input = _json_block("input", tool.input if "input" in tool.model_fields_set else _ABSENT)
         view.output = _json_block("output", details.response.output)
         view.output_status = details.response.output_status
         _result(view, details.response.execution)
@@ -222,7 +222,9 @@ def _auth(scheme: str, **parts: str | None) -> str:
 
 def _files(files: list[File] | None) -> list[TextBlock]:
     return [
-        TextBlock(f"file {item.path or '(unnamed)'}", item.contents or "", lexer_for_path(item.path or ""), "empty file")
+        TextBlock(
+            f"file {item.path or '(unnamed)'}", item.contents or "", lexer_for_path(item.path or ""), "empty file"
+        )
         for item in files or []
     ]
 

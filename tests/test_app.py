@@ -48,8 +48,13 @@ def fully_on_screen(app: RizaApp, name: str) -> bool:
     return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)
 
 
-async def test_script_layout_shows_request_beside_response(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
-    record = find(store, lambda r: of_type("script")(r) and r["exit_code"] == 1 and "KeyError" in r["details"]["response"]["stderr"])
+async def test_script_layout_shows_request_beside_response(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
+    record = find(
+        store,
+        lambda r: of_type("script")(r) and r["exit_code"] == 1 and "KeyError" in r["details"]["response"]["stderr"],
+    )
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -75,7 +80,7 @@ async def test_function_layout_has_output_with_status(make_app: Callable[..., Ri
             assert fully_on_screen(app, name), name
         assert "valid" in title_of(pane(app, "output"))
         assert pane_lines(pane(app, "output"))[0] == "1 {"
-        assert "output  valid" in summary_of(app)
+        assert " valid " in summary_of(app)
 
 
 async def test_tool_layout_shows_tool_env_and_no_code(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
@@ -145,7 +150,9 @@ async def test_failures_filter_reloads_the_recent_list(make_app: Callable[..., R
         assert recent.get_option_at_index(0).id == failures[0]
 
 
-async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
     app = make_app(store.records[0]["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -208,7 +215,9 @@ async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp
         assert token not in "\n".join(pane_lines(pane(app, "raw")))
 
 
-async def test_raw_toggle_and_reload(make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer) -> None:
+async def test_raw_toggle_and_reload(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
     record = find(store, of_type("script"))
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:

@@ -37,11 +37,15 @@ async def test_retrieves_every_details_type(client: RizaClient, store: Execution
     assert fetched.raw == record
     assert fetched.execution.result is not None
     assert fetched.execution.result.stdout == (
-        record["details"]["response"]["stdout"] if kind == "script" else record["details"]["response"]["execution"]["stdout"]
+        record["details"]["response"]["stdout"]
+        if kind == "script"
+        else record["details"]["response"]["execution"]["stdout"]
     )
 
 
-async def test_unknown_type_and_missing_details_are_kept_not_rejected(client: RizaClient, store: ExecutionStore) -> None:
+async def test_unknown_type_and_missing_details_are_kept_not_rejected(
+    client: RizaClient, store: ExecutionStore
+) -> None:
     future = await client.retrieve(find(store, of_type("workflow"))["id"])
     assert isinstance(future.execution.details, UnknownDetails)
     assert future.execution.kind == "workflow"
@@ -52,14 +56,18 @@ async def test_unknown_type_and_missing_details_are_kept_not_rejected(client: Ri
     assert bare.execution.details is None and bare.execution.kind == ""
 
 
-async def test_sends_bearer_key_and_user_agent(client: RizaClient, server: EmbeddedServer, store: ExecutionStore) -> None:
+async def test_sends_bearer_key_and_user_agent(
+    client: RizaClient, server: EmbeddedServer, store: ExecutionStore
+) -> None:
     await client.retrieve(store.records[0]["id"])
     sent = server.requests[-1]
     assert sent.headers["authorization"] == "Bearer test-key"
     assert sent.headers["user-agent"].startswith("riza-tui/")
 
 
-async def test_pages_through_everything_newest_first(client: RizaClient, server: EmbeddedServer, store: ExecutionStore) -> None:
+async def test_pages_through_everything_newest_first(
+    client: RizaClient, server: EmbeddedServer, store: ExecutionStore
+) -> None:
     seen = [execution.id async for execution in client.iter_executions(page_size=7)]
     assert seen == [record["id"] for record in store.records]
     pages = -(-len(store) // 7)
@@ -78,7 +86,9 @@ async def test_list_pages_omit_details_and_filter_failures(client: RizaClient, s
     assert len(expected) > 10
 
 
-async def test_wrong_key_is_unauthenticated_with_hint(make_client: Callable[..., RizaClient], store: ExecutionStore) -> None:
+async def test_wrong_key_is_unauthenticated_with_hint(
+    make_client: Callable[..., RizaClient], store: ExecutionStore
+) -> None:
     async with make_client(api_key="wrong") as bad:
         with pytest.raises(AuthenticationError) as caught:
             await bad.retrieve(store.records[0]["id"])
@@ -152,7 +162,9 @@ async def test_non_json_error_body_keeps_the_text(client: RizaClient, server: Em
     assert str(caught.value).startswith("HTTP 403: Forbidden by proxy")
 
 
-async def test_truncated_body(make_client: Callable[..., RizaClient], server: EmbeddedServer, store: ExecutionStore) -> None:
+async def test_truncated_body(
+    make_client: Callable[..., RizaClient], server: EmbeddedServer, store: ExecutionStore
+) -> None:
     body = store.body(store.records[0]["id"])
     assert body is not None
     server.add_fault(Fault(200, body, truncate_to=len(body) // 2))
@@ -194,7 +206,9 @@ async def test_details_errors_name_the_path_without_union_tags(client: RizaClien
         ("  exec_pasted \n", "exec_pasted"),
     ],
 )
-async def test_hostile_ids_stay_one_segment(client: RizaClient, server: EmbeddedServer, hostile: str, sent: str) -> None:
+async def test_hostile_ids_stay_one_segment(
+    client: RizaClient, server: EmbeddedServer, hostile: str, sent: str
+) -> None:
     with pytest.raises(NotFoundError):
         await client.retrieve(hostile)
     assert server.requests[-1].raw_path == EXEC_PATH + sent

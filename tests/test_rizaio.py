@@ -10,7 +10,9 @@ from riza_tui.server.store import ExecutionStore
 rizaio = pytest.importorskip("rizaio")
 
 
-def test_sdk_lists_and_gets_every_execution(server: EmbeddedServer, store: ExecutionStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sdk_lists_and_gets_every_execution(
+    server: EmbeddedServer, store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RIZA_BASE_URL", server.url)
     monkeypatch.setenv("RIZA_API_KEY", server.api_key)
     client = rizaio.Riza()

@@ -48,7 +48,7 @@ def test_ansi_lines_keep_only_sgr(payload: str) -> None:
     text = safe_ansi_line("\x1b[31mred\x1b[0m " + payload)
     assert UNSAFE_CHARS.search(text.plain) is None
     assert text.plain.startswith("red ")
-    assert [(span.start, span.end, str(span.style)) for span in text.spans][0] == (0, 3, "color(1)")
+    assert (text.spans[0].start, text.spans[0].end, str(text.spans[0].style)) == (0, 3, "color(1)")
 
 
 def test_split_lines_treats_crlf_as_one_newline_and_keeps_lone_cr() -> None:
@@ -110,7 +110,14 @@ def test_masks_tool_env_values_but_keeps_secret_ids() -> None:
 
 
 def test_masks_secret_looking_fields_of_unknown_types_outside_the_response() -> None:
-    raw = {"id": "e", "details": {"type": "workflow", "config": {"env": {"T": "s1"}, "password": "s2"}, "response": {"password": "shown"}}}
+    raw = {
+        "id": "e",
+        "details": {
+            "type": "workflow",
+            "config": {"env": {"T": "s1"}, "password": "s2"},
+            "response": {"password": "shown"},
+        },
+    }
     masked, count = mask_execution(raw)
     assert masked["details"]["config"] == {"env": {"T": MASK}, "password": MASK}
     assert masked["details"]["response"] == {"password": "shown"}

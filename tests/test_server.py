@@ -42,7 +42,9 @@ def test_404_has_a_status_body(server: EmbeddedServer) -> None:
     assert get(server, "/v2/other").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "only_non_zero_exit_codes=maybe", "starting_after=nope"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=101", "limit=abc", "only_non_zero_exit_codes=maybe", "starting_after=nope"]
+)
 def test_bad_list_parameters_are_400(server: EmbeddedServer, query: str) -> None:
     response = get(server, f"/v1/executions?{query}")
     assert response.status_code == 400 and response.json()["code"] == 3
@@ -62,7 +64,13 @@ def test_read_only(server: EmbeddedServer) -> None:
 
 
 def _record(execution_id: str) -> dict[str, object]:
-    return {"id": execution_id, "language": "python", "duration": 1, "exit_code": 0, "started_at": "2026-01-01T00:00:00Z"}
+    return {
+        "id": execution_id,
+        "language": "python",
+        "duration": 1,
+        "exit_code": 0,
+        "started_at": "2026-01-01T00:00:00Z",
+    }
 
 
 def test_loads_json_list_and_jsonl(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ class RizaClient:
         if hinted is not None:
             return hinted
         base = min(self.settings.retry_initial_delay * (2**retries), self.settings.retry_max_delay)
-        return base * (1 - 0.25 * random.random())
+        return float(base * (1 - 0.25 * random.random()))
 
 
 def _retry_after_seconds(headers: httpx.Headers) -> float | None:
@@ -195,11 +195,15 @@ def _retry_after_seconds(headers: httpx.Headers) -> float | None:
 def _transport_error(exc: httpx.HTTPError, base_url: str) -> RizaError:
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
-        return ConnectionFailedError(f"could not connect to {base_url}: {reason}", hint="check RIZA_BASE_URL or --base-url")
+        return ConnectionFailedError(
+            f"could not connect to {base_url}: {reason}", hint="check RIZA_BASE_URL or --base-url"
+        )
     if isinstance(exc, httpx.RemoteProtocolError):
         return ConnectionFailedError(f"the server closed the connection before the response was complete: {reason}")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return RizaError(f"bad base URL {base_url!r}: {reason}", hint="RIZA_BASE_URL must look like https://api.riza.io")
+        return RizaError(
+            f"bad base URL {base_url!r}: {reason}", hint="RIZA_BASE_URL must look like https://api.riza.io"
+        )
     return ConnectionFailedError(f"network error talking to {base_url}: {reason}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import string
 from typing import Any
@@ -39,14 +38,17 @@ def _secret(rng: random.Random, prefix: str, length: int = 28) -> str:
 
 
 def order_total(rng: random.Random) -> Made:
-    items = [{"sku": f"SKU-{rng.randint(100, 999)}", "qty": rng.randint(1, 4), "cents": rng.randint(199, 9999)} for _ in range(3)]
+    items = [
+        {"sku": f"SKU-{rng.randint(100, 999)}", "qty": rng.randint(1, 4), "cents": rng.randint(199, 9999)}
+        for _ in range(3)
+    ]
     code = """def execute(input):
     subtotal = sum(item["qty"] * item["cents"] for item in input["items"])
     tax = round(subtotal * input.get("tax_rate", 0))
     print(f"subtotal={subtotal} tax={tax}")
     return {"subtotal_cents": subtotal, "tax_cents": tax, "total_cents": subtotal + tax}
 """
-    subtotal = sum(i["qty"] * i["cents"] for i in items)
+    subtotal = sum(int(str(i["qty"])) * int(str(i["cents"])) for i in items)
     tax = round(subtotal * 0.2)
     out = {"subtotal_cents": subtotal, "tax_cents": tax, "total_cents": subtotal + tax}
     return _function("python", code, {"items": items, "tax_rate": 0.2}, out, stdout=f"subtotal={subtotal} tax={tax}\n")
@@ -141,7 +143,15 @@ def execute(input):
     )
 
 
-def _tool(tool_id: str, input_value: Any, output: Any, status: str = "valid", stderr: str = "", exit_code: int = 0, **request: Any) -> Made:
+def _tool(
+    tool_id: str,
+    input_value: Any,
+    output: Any,
+    status: str = "valid",
+    stderr: str = "",
+    exit_code: int = 0,
+    **request: Any,
+) -> Made:
     return "python", {
         "type": "tool",
         "tool_id": tool_id,
@@ -162,15 +172,26 @@ def tool_weather(rng: random.Random) -> Made:
         {"city": city, "days": 3},
         {"city": city, "forecast": forecast},
         revision_id=f"rev_{rng.randint(10, 14):02d}",
-        env=[{"name": "WEATHER_API_KEY", "secret_id": "sec_01JD7WXKEY000000000000000"}, {"name": "UNITS", "value": "metric"}],
-        http={"allow": [{"host": "api.open-meteo.com", "auth": {"bearer": {"secret_id": "sec_01JD7WXKEY000000000000000"}}}]},
+        env=[
+            {"name": "WEATHER_API_KEY", "secret_id": "sec_01JD7WXKEY000000000000000"},
+            {"name": "UNITS", "value": "metric"},
+        ],
+        http={
+            "allow": [
+                {"host": "api.open-meteo.com", "auth": {"bearer": {"secret_id": "sec_01JD7WXKEY000000000000000"}}}
+            ]
+        },
     )
 
 
 def tool_crm_lookup(rng: random.Random) -> Made:
     email = f"{rng.choice(['maria', 'tom', 'li', 'sam'])}@{rng.choice(['acme.io', 'globex.com'])}"
     found = rng.random() < 0.8
-    output = {"email": email, "plan": rng.choice(["free", "team", "enterprise"]), "seats": rng.randint(1, 200)} if found else None
+    output = (
+        {"email": email, "plan": rng.choice(["free", "team", "enterprise"]), "seats": rng.randint(1, 200)}
+        if found
+        else None
+    )
     stderr = "" if found else f"LookupError: no CRM contact for {email}\n"
     return _tool(
         "tool_01JD9CRMLOOKUP000000000000",
@@ -182,7 +203,10 @@ def tool_crm_lookup(rng: random.Random) -> Made:
         env=[{"name": "CRM_PASSWORD", "value": _secret(rng, "pw-", 16)}, {"name": "CRM_USER", "value": "svc-riza"}],
         http={
             "allow": [
-                {"host": "crm.internal.example", "auth": {"basic": {"user_id": "svc-riza", "password": _secret(rng, "", 20)}}},
+                {
+                    "host": "crm.internal.example",
+                    "auth": {"basic": {"user_id": "svc-riza", "password": _secret(rng, "", 20)}},
+                },
                 {"host": "search.example.com", "auth": {"query": {"key": "api_key", "value": _secret(rng, "sk_", 24)}}},
             ]
         },

@@ -128,7 +128,9 @@ const sum = input.values.reduce((a, b) => a + b, 0);
 console.log(JSON.stringify({ count: input.values.length, sum, mean: sum / input.values.length }));
 """
     out = {"count": len(numbers), "sum": sum(numbers), "mean": sum(numbers) / len(numbers)}
-    return _script("javascript", code, json.dumps(out, separators=(",", ":")) + "\n", stdin=json.dumps({"values": numbers}))
+    return _script(
+        "javascript", code, json.dumps(out, separators=(",", ":")) + "\n", stdin=json.dumps({"values": numbers})
+    )
 
 
 def js_type_error(rng: random.Random) -> Made:
@@ -239,7 +241,9 @@ Stack trace:
 
 
 def with_files(rng: random.Random) -> Made:
-    people = [{"name": n, "age": rng.randint(18, 80)} for n in rng.sample(["Ada", "Linus", "Grace", "Ken", "Barbara"], 3)]
+    people = [
+        {"name": n, "age": rng.randint(18, 80)} for n in rng.sample(["Ada", "Linus", "Grace", "Ken", "Barbara"], 3)
+    ]
     code = """import json
 from pathlib import Path
 

@@ -6,9 +6,11 @@ reactives (lookup state, secrets revealed, raw mode), as posting does with its r
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import var
@@ -40,7 +42,7 @@ NO_KEY_HELP = (
 
 
 class ExecutionScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "focus_lookup", "Lookup", priority=True),
         Binding("escape", "cancel", "Cancel", show=False),
         Binding("r", "reload", "Reload"),
@@ -128,7 +130,9 @@ class ExecutionScreen(Screen[None]):
         if state.phase == "idle":
             self._show_welcome()
         elif state.phase == "loading":
-            summary.show_message(Text.assemble(("looking up ", "dim"), safe_text(state.execution_id, "bold"), ("…", "dim")))
+            summary.show_message(
+                Text.assemble(("looking up ", "dim"), safe_text(state.execution_id, "bold"), ("…", "dim"))
+            )
         elif state.phase == "cancelled":
             summary.show_message(Text.assemble(("cancelled lookup of ", "yellow"), safe_text(state.execution_id)))
         elif state.phase == "failed" and state.error is not None:
@@ -155,7 +159,7 @@ class ExecutionScreen(Screen[None]):
             raw_pane.show_text(pretty_json(raw), "json")
             reason = "" if self.raw_mode else self._why_raw(execution)
             raw_pane.border_title = Text.assemble(
-                ("raw JSON", "bold"), (f" · {byte_size(fetched.size)} in {fetched.elapsed * 1000:.0f} ms", "dim"), reason
+                ("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason
             )
             body.current = "raw"
         else:
@@ -183,7 +187,7 @@ class ExecutionScreen(Screen[None]):
         elif body.current == "raw":
             self.query_one("#raw", TextView).focus()
         elif body.current == "error":
-            self.query_one(LookupBar).focus()
+            self.query_one(ErrorPanel).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         loaded = self.state.phase == "loaded"
@@ -198,7 +202,10 @@ class ExecutionScreen(Screen[None]):
         return True
 
     def action_focus_lookup(self) -> None:
-        self.query_one(LookupBar).focus()
+        """Like a browser's address bar: focus it with the text selected, so typing replaces it."""
+        lookup = self.query_one(LookupBar)
+        lookup.focus()
+        lookup.select_all()
 
     def action_cancel(self) -> None:
         if self.maximized is not None:

@@ -172,8 +172,10 @@ class EmbeddedServer:
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        address = self._httpd.server_address
+        host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+        port = address[1]
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
     def record(self, request: ReceivedRequest) -> None:

@@ -76,4 +76,6 @@ class DetailPane(VerticalScroll, can_focus=False):
         if block is None:
             pane.show_text("")
             return
-        pane.show_text(block.text, block.syntax, note=block.empty_note, title=pane_title(block.title, block.text, extra))
+        pane.show_text(
+            block.text, block.syntax, note=block.empty_note, title=pane_title(block.title, block.text, extra)
+        )

@@ -26,7 +26,9 @@ def error_text(title: str, message: str, hint: str, execution_id: str) -> Text:
     return text
 
 
-class ErrorPanel(Vertical):
+class ErrorPanel(Vertical, can_focus=True):
+    """Focusable so r (retry) works at once, while ctrl+l still goes to the lookup bar."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="error-message")
         yield TextView(id="error-body", classes="pane")

@@ -6,8 +6,9 @@ it is lexed, so a highlighter can never emit a control character that came from 
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.syntax import Syntax
-from rich.text import Text
+from rich.text import Span, Text
 
 from riza_tui.safety.sanitize import safe_ansi_line, safe_text, sanitize
 
@@ -23,7 +24,7 @@ def highlight_lines(text: str, lexer: str) -> list[Text] | None:
     prepared = sanitize(text.replace("\r\n", "\n"))
     syntax = Syntax(prepared, lexer, theme=THEME, background_color="default", word_wrap=False)
     highlighted = syntax.highlight(prepared)
-    lines = highlighted.split("\n", allow_blank=True)
+    lines = [_without_background(line) for line in highlighted.split("\n", allow_blank=True)]
     expected = prepared.count("\n") + 1
     while len(lines) < expected:
         lines.append(Text())
@@ -33,3 +34,13 @@ def highlight_lines(text: str, lexer: str) -> list[Text] | None:
 def plain_line(raw: str, kind: str) -> Text:
     """One line without the highlighter: SGR colours kept for program output, everything else escaped."""
     return safe_ansi_line(raw) if kind == "ansi" else safe_text(raw)
+
+
+def _without_background(line: Text) -> Text:
+    """Keep the theme's colours but not its backgrounds, so code sits on the pane's own background."""
+    spans = [
+        Span(span.start, span.end, Style(color=style.color, bold=style.bold, italic=style.italic))
+        for span in line.spans
+        if isinstance(style := span.style, Style)
+    ]
+    return Text(line.plain, spans=spans, end="")

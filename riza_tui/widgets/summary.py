@@ -27,12 +27,12 @@ def summary_text(execution: Execution, *, secrets: int, revealed: bool) -> Text:
     top.append_text(safe_text(execution.language))
     top.append("  ")
     top.append_text(exit_badge(execution.exit_code))
-    top.append(f"  {human_duration(execution.duration)}")
     details = execution.details
     if isinstance(details, FunctionDetails | ToolDetails):
         status = details.response.output_status
-        top.append("  output ")
+        top.append(" ")
         top.append_text(safe_text(f" {status} ", STATUS_STYLES.get(status, "reverse")))
+    top.append(f"  {human_duration(execution.duration)}")
     bottom = Text(style=DIM)
     bottom.append("started ")
     bottom.append_text(safe_text(local_time(execution.started_at)))

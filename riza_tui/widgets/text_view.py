@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -53,7 +54,7 @@ class TextView(ScrollView, can_focus=True):
     """Shows one block of untrusted text; empty text shows a note instead of a blank box."""
 
     ALLOW_MAXIMIZE = True
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
@@ -119,9 +120,7 @@ class TextView(ScrollView, can_focus=True):
             self.app.call_from_thread(self._accept, generation, document)
         highlighted = highlight_lines(text, kind)
         if highlighted is not None and not worker.is_cancelled:
-            self.app.call_from_thread(
-                self._accept, generation, Document(document.lines, document.width, highlighted)
-            )
+            self.app.call_from_thread(self._accept, generation, Document(document.lines, document.width, highlighted))
 
     def _accept(self, generation: int, document: Document) -> None:
         if generation != self._generation:
@@ -148,7 +147,9 @@ class TextView(ScrollView, can_focus=True):
             text = highlighted[index]
         else:
             text = plain_line(self._document.lines[index], self._kind)
-        text = text.expand_tabs(4) if "\t" in text.plain else text
+        if "\t" in text.plain:
+            text = text.copy()
+            text.expand_tabs(4)
         if self.line_numbers:
             number = Text(str(index + 1).rjust(self._gutter_width() - 1) + " ", NUMBER_STYLE)
             text = number + text
@@ -180,7 +181,9 @@ class TextView(ScrollView, can_focus=True):
         return self._strip(self._styled_line(index), scroll_x, width, style)
 
     def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
-        segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)]
+        segments = [
+            Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)
+        ]
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
 
     def notify_style_update(self) -> None:

@@ -1,0 +1,101 @@
+"""Regenerate the README screenshots from the bundled demo data: ``python screenshots/generate.py``.
+
+Runs the real app headless against the embedded server, saves each screen as SVG, and converts it to
+PNG with ``rsvg-convert`` (Debian: librsvg2-bin) when that is installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import riza_tui.format
+from riza_tui.api.config import ClientSettings
+from riza_tui.app import RizaApp
+from riza_tui.demo.generate import NEWEST
+from riza_tui.server.http import EmbeddedServer
+from riza_tui.server.store import load_store
+
+HERE = Path(__file__).parent
+Record = dict[str, Any]
+
+
+def _kind(record: Record) -> str | None:
+    return (record.get("details") or {}).get("type")
+
+
+SHOTS: list[tuple[str, tuple[int, int], Callable[[Record], bool] | None]] = [
+    ("script", (160, 45), lambda r: _kind(r) == "script" and "KeyError" in r["details"]["response"]["stderr"]),
+    (
+        "function",
+        (160, 45),
+        lambda r: _kind(r) == "function" and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}),
+    ),
+    ("tool", (160, 45), lambda r: _kind(r) == "tool" and "WEATHER" in r["details"]["tool_id"]),
+    ("hostile-output", (120, 32), lambda r: "pwned" in str(r)),
+    ("unknown-type", (120, 32), lambda r: _kind(r) == "workflow"),
+    ("recent", (120, 32), None),
+    ("narrow-80x24", (80, 24), lambda r: _kind(r) == "script" and "csv" in r["details"]["request"]["code"]),
+]
+
+
+async def _shoot(server: EmbeddedServer, name: str, size: tuple[int, int], execution_id: str | None) -> Path:
+    settings = ClientSettings(api_key=server.api_key, base_url=server.url)
+    app = RizaApp(settings, initial_id=execution_id, demo=True, server_label="demo data · 127.0.0.1")
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if execution_id is None:
+            await pilot.press("tab")
+            await pilot.pause()
+        target = HERE / f"{name}.svg"
+        target.write_text(app.export_screenshot(title=f"riza-tui — {name}"))
+    return target
+
+
+def _to_png(svg: Path) -> None:
+    """rsvg drops leading non-breaking spaces, so give it plain spaces it is told to preserve."""
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        return
+    text = svg.read_text().replace("&#160;", " ")
+    text = re.sub(r"<svg ", '<svg xml:space="preserve" ', text, count=1)
+    prepared = svg.with_suffix(".tmp.svg")
+    prepared.write_text(text)
+    subprocess.run([converter, str(prepared), "-o", str(svg.with_suffix(".png"))], check=True)
+    prepared.unlink()
+
+
+def main() -> None:
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    riza_tui.format.utc_now = lambda: NEWEST + timedelta(hours=16)
+    store = load_store()
+    with EmbeddedServer(store) as server:
+        for name, size, predicate in SHOTS:
+            execution_id = next(r["id"] for r in store.records if predicate(r)) if predicate else None
+            svg = asyncio.run(_shoot(server, name, size, execution_id))
+            _to_png(svg)
+            print(f"wrote {svg.name}")
+    error = asyncio.run(_error_shot())
+    _to_png(error)
+    print(f"wrote {error.name}")
+
+
+async def _error_shot() -> Path:
+    with EmbeddedServer(load_store()) as server:
+        return await _shoot(server, "error-not-found", (120, 32), "exec_01JXXXXNOTAREALID000000000")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Run the real app in a real pseudo-terminal and search every byte it writes for smuggled sequences.
+
+Textual's stock widgets pass ESC/OSC/C1 and bidi controls straight to the terminal; this proves that
+riza-tui's panes, summary and titles do not, on an execution whose stdout tries exactly that.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from riza_tui.server.http import EmbeddedServer
+from riza_tui.server.store import ExecutionStore
+from tests.conftest import find
+
+FORBIDDEN = {
+    "OSC title": b"\x1b]0;pwned",
+    "OSC 52 clipboard": b"\x1b]52;",
+    "right-to-left override": "\u202e".encode(),
+    "C1 CSI": "\x9b".encode(),
+}
+
+
+def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
+    """Read the terminal until ``marker`` has been drawn or the deadline passes."""
+    seen = b""
+    while marker not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store: ExecutionStore) -> None:
+    record = find(store, lambda r: "pwned" in str(r))
+    parent, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "RIZA_API_KEY": server.api_key}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "riza_tui", "--base-url", server.url, record["id"]],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(child)
+    try:
+        drawn = read_until(parent, b"gnp.exe", time.monotonic() + 30)
+        assert b"gnp.exe" in drawn, "the stdout pane was drawn"
+        assert b"\\u202e" in drawn, "the override shows as a visible escape"
+        assert b"\\x1b" in drawn and b"]0;pwned" in drawn, "the title sequence shows as text"
+        for name, sequence in FORBIDDEN.items():
+            assert sequence not in drawn, f"{name} reached the terminal"
+        os.write(parent, b"\x11")  # ctrl+q
+        drawn += read_until(parent, b"\x1b[?1049l", time.monotonic() + 10)
+        assert process.wait(timeout=10) == 0
+        for name, sequence in FORBIDDEN.items():
+            assert sequence not in drawn, f"{name} reached the terminal"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(parent)

@@ -1,0 +1,48 @@
+"""Snapshot tests of each layout, an error, the empty state and 80x24, from the bundled data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from riza_tui.app import RizaApp
+from riza_tui.server.store import ExecutionStore
+from tests.conftest import find, of_type, settle
+
+CASES: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "script": lambda r: of_type("script")(r) and "KeyError" in r["details"]["response"]["stderr"],
+    "function": lambda r: of_type("function")(r) and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}),
+    "tool": lambda r: of_type("tool")(r) and "CRM" in r["details"]["tool_id"],
+    "unknown_type": of_type("workflow"),
+    "hostile_output": lambda r: "pwned" in str(r),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_layout(case: str, snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app(find(store, CASES[case])["id"])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
+
+
+def test_narrow_80x24(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app(find(store, CASES["function"])["id"])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_not_found_error(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
+    assert snap_compare(make_app("exec_does_not_exist"), terminal_size=(120, 40), run_before=settle)
+
+
+def test_empty_state_with_recent_list(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
+    async def recent_focused(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("tab")
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=recent_focused)
+
+
+def test_no_api_key(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
+    assert snap_compare(make_app(api_key=None), terminal_size=(100, 30), run_before=settle)

@@ -1,0 +1,50 @@
+"""The line-API text pane on its own: tabs, huge lines, big payloads prepared off the UI thread."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from riza_tui.widgets.text_view import TextView
+from tests.conftest import pane_lines
+
+
+class OnePane(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TextView(id="view")
+
+
+async def test_tabs_controls_and_huge_lines_render() -> None:
+    app = OnePane()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TextView)
+        view.show_text("a\tb\n\x1b[31mred\x1b[0m \x1b]0;t\x07\n" + "x" * 2_000_000 + "\n", "ansi")
+        await pilot.pause()
+        lines = pane_lines(view)
+        assert lines[0] == "a   b"
+        assert lines[1] == "red \\x1b]0;t\\x07"
+        assert lines[2] == "x" * 60
+
+
+async def test_big_text_is_split_in_a_worker_and_scrolls_to_the_end() -> None:
+    app = OnePane()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TextView)
+        view.show_text("".join(f"line {n}\n" for n in range(200_000)), "ansi")
+        assert view.loading, "a big payload is prepared off the UI thread"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.line_count == 200_000 and not view.loading
+        view.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert pane_lines(view)[-1] == "line 199999"
+
+
+async def test_empty_text_shows_its_note() -> None:
+    app = OnePane()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(TextView)
+        view.show_text("", "ansi", note="no stderr")
+        await pilot.pause()
+        assert pane_lines(view)[0] == "no stderr"
+        assert view.has_class("-empty")
