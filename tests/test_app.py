@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Static
 
 from riza_tui.app import RizaApp
@@ -161,13 +162,18 @@ async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(
         assert isinstance(app.focused, LookupBar)
 
 
-async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+async def start_slow_lookup(pilot: Pilot[None], server: EmbeddedServer) -> None:
+    """Begin a lookup the server answers only after 3 s, and return while it is in flight."""
     server.add_fault(Fault(200, b"{}", delay=3.0, path="/v1/executions/exec_slow"))
+    await settle(pilot)
+    await pilot.press(*"exec_slow", "enter")
+    await pilot.pause()
+
+
+async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press(*"exec_slow", "enter")
-        await pilot.pause()
+        await start_slow_lookup(pilot, server)
         assert app.main_screen.state.phase == "loading"
         assert app.main_screen.query_one(ContentSwitcher).loading
         await pilot.press("escape")
@@ -180,12 +186,9 @@ async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], se
 async def test_new_lookup_replaces_the_one_in_flight(
     make_app: Callable[..., RizaApp], server: EmbeddedServer, store: ExecutionStore
 ) -> None:
-    server.add_fault(Fault(200, b"{}", delay=3.0, path="/v1/executions/exec_slow"))
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press(*"exec_slow", "enter")
-        await pilot.pause()
+        await start_slow_lookup(pilot, server)
         app.main_screen.query_one(LookupBar).value = store.records[0]["id"]
         await pilot.press("enter")
         await settle(pilot)

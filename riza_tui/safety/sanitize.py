@@ -32,10 +32,6 @@ def sanitize(text: str) -> str:
     return UNSAFE_CHARS.sub(_escape, text)
 
 
-def is_clean(text: str) -> bool:
-    return UNSAFE_CHARS.search(text) is None
-
-
 def safe_text(text: str, style: Style | str = "") -> Text:
     """A ``Text`` of untrusted text with its escapes shown in a distinct style so they stand out."""
     result = Text(style=style, end="")

@@ -23,7 +23,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from riza_tui.format import byte_size
 from riza_tui.safety.sanitize import safe_text, split_lines
 from riza_tui.widgets.highlight import highlight_lines, plain_line
 
@@ -193,7 +192,3 @@ class TextView(ScrollView, can_focus=True):
     def watch_line_numbers(self) -> None:
         self._cache.clear()
         self._update_virtual_size()
-
-    def size_label(self) -> str:
-        lines = self.line_count
-        return f"{lines:,} line{'s' if lines != 1 else ''} · {byte_size(self.byte_count)}"
