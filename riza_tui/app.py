@@ -68,7 +68,7 @@ class RizaApp(App[None]):
 
     def on_recent_requested(self, message: RecentRequested) -> None:
         if self.settings.api_key:
-            self.load_recent(message.only_failures)
+            self.load_recent(message.only_failures, message.starting_after)
 
     @work(exclusive=True, group="lookup")
     async def lookup(self, execution_id: str) -> None:
@@ -91,12 +91,16 @@ class RizaApp(App[None]):
         screen.focus_result()
 
     @work(exclusive=True, group="recent")
-    async def load_recent(self, only_failures: bool) -> None:
+    async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:
+        """One page of the recent list; reloading (a new filter) cancels a page still in flight."""
         if self.client is None:
             return
+        first_page = starting_after is None
         try:
-            page = await self.client.list_executions(limit=RECENT_PAGE, only_failures=only_failures)
+            page = await self.client.list_executions(
+                limit=RECENT_PAGE, starting_after=starting_after, only_failures=only_failures
+            )
         except RizaError as error:
-            self.main_screen.show_recent_error(str(error))
+            self.main_screen.show_recent_error(str(error), first_page=first_page)
         else:
-            self.main_screen.show_recent(page.data)
+            self.main_screen.show_recent(page.data, first_page=first_page)

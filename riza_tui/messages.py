@@ -14,11 +14,12 @@ class LookupRequested(Message):
 
 
 class RecentRequested(Message):
-    """The recent-executions list wants (re)loading, optionally only failures."""
+    """The recent-executions list wants its first page (re)loading, or the page after ``starting_after``."""
 
-    def __init__(self, only_failures: bool) -> None:
+    def __init__(self, only_failures: bool, *, starting_after: str | None = None) -> None:
         super().__init__()
         self.only_failures = only_failures
+        self.starting_after = starting_after
 
 
 class LookupCancelled(Message):

@@ -32,8 +32,8 @@ def pane(app: RizaApp, name: str) -> TextView:
     return app.main_screen.query_one(f"#{name}", TextView)
 
 
-def title_of(view: TextView) -> str:
-    return Content.from_markup(view.border_title or "").plain
+def title_of(markup: str | None) -> str:
+    return Content.from_markup(markup or "").plain
 
 
 def screen_text(app: RizaApp) -> str:
@@ -79,7 +79,7 @@ async def test_function_layout_has_output_with_status(make_app: Callable[..., Ri
         await settle(pilot)
         for name in ("code", "input", "output", "stdout", "stderr"):
             assert fully_on_screen(app, name), name
-        assert "valid" in title_of(pane(app, "output"))
+        assert "valid" in title_of(pane(app, "output").border_title)
         assert pane_lines(pane(app, "output"))[0] == "1 {"
         assert " valid " in summary_of(app)
 
@@ -111,7 +111,7 @@ async def test_missing_or_unknown_details_show_raw_json(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert body(app) == "raw"
-        assert reason in title_of(pane(app, "raw"))
+        assert reason in title_of(pane(app, "raw").border_title)
         raw = "\n".join(pane_lines(pane(app, "raw")))
         assert record["id"] in raw
 
@@ -123,8 +123,9 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         assert body(app) == "welcome"
         assert isinstance(app.focused, LookupBar)
         recent = app.main_screen.query_one(RecentList)
-        assert recent.option_count == 100
-        assert recent.get_option_at_index(0).id == store.records[0]["id"]
+        assert recent.option_count == 100, "one page until the user scrolls near its end"
+        assert recent.executions[0].id == store.records[0]["id"]
+        assert title_of(recent.border_subtitle) == "100 loaded · more below"
         target = store.records[3]["id"]
         await pilot.press(*f"  {target} ", "enter")
         await settle(pilot)
@@ -138,7 +139,9 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         assert store.records[1]["id"] in summary_of(app)
 
 
-async def test_failures_filter_reloads_the_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_failures_filter_reloads_the_recent_list(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -147,8 +150,32 @@ async def test_failures_filter_reloads_the_recent_list(make_app: Callable[..., R
         await settle(pilot)
         recent = app.main_screen.query_one(RecentList)
         failures = [r["id"] for r in store.records if r["exit_code"] != 0]
-        assert recent.option_count == len(failures)
-        assert recent.get_option_at_index(0).id == failures[0]
+        assert [execution.id for execution in recent.executions] == failures
+        assert all("only_non_zero_exit_codes=true" in request.raw_path for request in server.requests[-1:])
+
+
+async def test_recent_list_pages_in_the_rest_near_its_end(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        recent = app.main_screen.query_one(RecentList)
+        recent.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(recent.executions) == len(store) and recent.highlighted == 99
+        assert title_of(recent.border_subtitle) == f"{len(store)} loaded · more below", "no empty page seen yet"
+        await pilot.press("end")
+        await settle(pilot)
+        assert [execution.id for execution in recent.executions] == [record["id"] for record in store.records]
+        list_requests = [r.raw_path for r in server.requests if r.raw_path.startswith("/v1/executions?")]
+        assert list_requests[1] == f"/v1/executions?limit=100&starting_after={store.records[99]['id']}"
+        assert title_of(recent.border_subtitle) == f"all {len(store)} loaded"
+        assert len(list_requests) == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.records[-1]["id"] in summary_of(app)
 
 
 async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(

@@ -129,3 +129,22 @@ async def test_invalid_id_is_refused_without_a_request(
         await settle(pilot)
         assert "Invalid execution ID" in error_message(app)
         assert len(server.requests) == before
+
+
+async def test_a_display_bug_shows_the_raw_json_instead_of_crashing(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_view(_execution: object) -> None:
+        raise ValueError("layout exploded")
+
+    monkeypatch.setattr("riza_tui.screens.execution.build_view", broken_view)
+    record = store.records[0]
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.main_screen.query_one(ContentSwitcher).current == "error"
+        message = error_message(app)
+        assert "Could not display this execution" in message and "ValueError: layout exploded" in message
+        raw = "\n".join(pane_lines(app.main_screen.query_one("#error-body", TextView)))
+        assert record["id"] in raw
+        assert app.is_running

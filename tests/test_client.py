@@ -194,6 +194,21 @@ async def test_details_errors_name_the_path_without_union_tags(client: RizaClien
     assert "details.response.stdout" in caught.value.fields
 
 
+@pytest.mark.parametrize(("depth", "accepted"), [(60, True), (65, False), (100_000, False)])
+async def test_deeply_nested_json_is_refused_before_anything_recurses_on_it(
+    client: RizaClient, server: EmbeddedServer, depth: int, accepted: bool
+) -> None:
+    nested = "[" * depth + "]" * depth
+    body = f'{{"id":"e","language":"python","duration":1,"exit_code":0,"started_at":"x","extra":{nested}}}'.encode()
+    server.add_fault(Fault(200, body))
+    if accepted:
+        assert (await client.retrieve("e")).raw["extra"] is not None
+        return
+    with pytest.raises(InvalidResponseError) as caught:
+        await client.retrieve("e")
+    assert "nests more than 64 levels" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("hostile", "sent"),
     [
@@ -214,7 +229,7 @@ async def test_hostile_ids_stay_one_segment(
     assert server.requests[-1].raw_path == EXEC_PATH + sent
 
 
-@pytest.mark.parametrize("refused", ["", "   ", ".", "..", " .. ", "x" * 2000])
+@pytest.mark.parametrize("refused", ["", "   ", ".", "..", " .. ", "x" * 2000, "exec_\ud800"])
 async def test_ids_that_cannot_be_one_segment_are_refused_unsent(
     client: RizaClient, server: EmbeddedServer, refused: str
 ) -> None:

@@ -20,6 +20,7 @@ HOSTILE = [
     "abc\u202egnp.exe",
     "\x00\x08\x7f\x85",
     "\u2066isolate\u2069\u2028",
+    "lone \ud800 surrogate from a JSON escape",
 ]
 
 
@@ -35,6 +36,7 @@ def test_sanitize_keeps_newlines_tabs_and_text() -> None:
     assert sanitize("a\tb\nc ünïcödé 日本") == "a\tb\nc ünïcödé 日本"
     assert sanitize("\x1b[31mred") == "\\x1b[31mred"
     assert sanitize("\u202e") == "\\u202e"
+    assert sanitize("a\udc80b") == "a\\udc80b", "a lone surrogate cannot be written to a terminal"
 
 
 def test_safe_text_is_never_markup() -> None:

@@ -32,6 +32,9 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_ID_LENGTH = 1024
 PARSE_IN_THREAD_BYTES = 256 * 1024
 MAX_RETRY_AFTER_SECONDS = 60.0
+# The spec nests 8 levels at most; unknown fields may add some. Deeper JSON is refused so nothing later
+# (masking, pretty-printing, pydantic) can exhaust the interpreter's recursion limit on it.
+MAX_JSON_DEPTH = 64
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -48,6 +51,10 @@ def execution_path(raw_id: str) -> str:
         raise InvalidIdError(f"{shown} is not an execution ID", hint="paste an ID such as exec_…")
     if len(exec_id) > MAX_ID_LENGTH:
         raise InvalidIdError(f"the ID is {len(exec_id)} characters long; no execution ID is that long")
+    try:
+        exec_id.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidIdError("the ID holds a character that is not valid Unicode text") from None
     return "/v1/executions/" + quote(exec_id, safe="")
 
 
@@ -218,16 +225,43 @@ def _text(body: bytes, limit: int | None = None) -> str:
 def _loads_or_none(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
+
+
+def _nesting_depth(value: Any, limit: int) -> int:
+    """How deeply lists and objects nest, counted without recursion and only up to ``limit + 1``."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _loads_bounded(body: bytes) -> Any:
+    parsed = json.loads(body)
+    if _nesting_depth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise RecursionError
+    return parsed
 
 
 async def _decode(body: bytes) -> Any:
     """JSON-decode a body; a big one is decoded in a thread so the event loop keeps drawing."""
     try:
         if len(body) > PARSE_IN_THREAD_BYTES:
-            return await asyncio.to_thread(json.loads, body)
-        return json.loads(body)
+            return await asyncio.to_thread(_loads_bounded, body)
+        return _loads_bounded(body)
+    except RecursionError:
+        raise InvalidResponseError(
+            f"the JSON nests more than {MAX_JSON_DEPTH} levels deep; no execution does",
+            raw=_text(body, 64 * 1024),
+        ) from None
     except ValueError as exc:
         preview = _text(body, 200).strip() or "an empty body"
         raise InvalidResponseError(

@@ -1,7 +1,8 @@
 """Make untrusted text safe for a terminal.
 
 Every control character but newline and tab (C0, DEL, C1 and so ESC), the Unicode bidi controls and
-the line/paragraph separators become visible escapes such as ``\\x1b``. Colour SGR sequences
+the line/paragraph separators and lone UTF-16 surrogates (JSON may carry ``\\ud800``; a terminal
+cannot encode them) become visible escapes such as ``\\x1b``. Colour SGR sequences
 (``ESC [ … m``) may optionally be kept, as styles; nothing else passes. Results are ``rich.text.Text``
 objects or plain strings, never markup, so ``[@click=…]`` in data stays text.
 """
@@ -14,7 +15,9 @@ from rich.ansi import AnsiDecoder
 from rich.style import Style
 from rich.text import Text
 
-UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+UNSAFE_CHARS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 SGR_SEQUENCE = re.compile(r"\x1b\[[0-9;:]{0,64}m")
 ESCAPE_STYLE = Style(color="magenta", bold=True)
 

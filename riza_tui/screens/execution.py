@@ -100,13 +100,15 @@ class ExecutionScreen(Screen[None]):
         self.query_one(SummaryStrip).show_message(Text("no execution open", "dim"))
         self.query_one(ContentSwitcher).current = "welcome"
 
-    def show_recent(self, executions: list[Execution]) -> None:
-        self.query_one(RecentList).show_executions(executions)
+    def show_recent(self, executions: list[Execution], *, first_page: bool) -> None:
+        self.query_one(RecentList).show_page(executions, first_page=first_page)
 
-    def show_recent_error(self, message: str) -> None:
-        recent = self.query_one(RecentList)
-        recent.clear_options()
-        recent.add_option(safe_text(f"could not list executions: {message}", "red"))
+    def show_recent_error(self, message: str, *, first_page: bool) -> None:
+        self.query_one(RecentList).show_error(message, first_page=first_page)
+
+    def on_recent_list_more_wanted(self, message: RecentList.MoreWanted) -> None:
+        message.stop()
+        self.post_message(RecentRequested(self.only_failures, starting_after=message.starting_after))
 
     def watch_state(self) -> None:
         self._render_state()
@@ -142,8 +144,23 @@ class ExecutionScreen(Screen[None]):
             summary.show_message(Text.assemble((f"✖ {error.title}", "bold red")))
             body.current = "error"
         elif state.phase == "loaded" and state.fetched is not None:
-            self._show_execution(state)
+            try:
+                self._show_execution(state)
+            except Exception as error:  # a display bug of ours must cost one view, not the session
+                self._show_display_failure(state, error)
         self.refresh_bindings()
+
+    def _show_display_failure(self, state: LookupState, error: Exception) -> None:
+        assert state.fetched is not None
+        self.query_one(ErrorPanel).show_error(
+            "Could not display this execution",
+            f"riza-tui failed to lay it out ({type(error).__name__}: {error})",
+            "the JSON below is what the server sent; please report this",
+            state.execution_id,
+            pretty_json(mask_execution(state.fetched.raw)[0]),
+        )
+        self.query_one(SummaryStrip).show_message(Text("✖ could not display this execution", "bold red"))
+        self.query_one(ContentSwitcher).current = "error"
 
     def _show_execution(self, state: LookupState) -> None:
         fetched = state.fetched

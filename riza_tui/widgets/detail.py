@@ -21,7 +21,10 @@ def pane_title(title: str, text: str, extra: Text | None = None) -> Text:
     result = safe_text(title, "bold")
     if text:
         lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-        result.append(f" · {lines:,} line{'s' if lines != 1 else ''} · {byte_size(len(text.encode()))}", "dim")
+        result.append(
+            f" · {lines:,} line{'s' if lines != 1 else ''} · {byte_size(len(text.encode('utf-8', 'surrogatepass')))}",
+            "dim",
+        )
     if extra is not None:
         result.append(" ")
         result.append_text(extra)
