@@ -1,0 +1,157 @@
+"""Contract test against software we did not write: Stoplight Prism serving random bodies from the spec.
+
+Prism (``@stoplight/prism-cli``, npm) runs in dynamic mode on loopback; every reply is a fresh random
+execution or list page that Prism itself validated against ``tests/spec/executions.openapi.yaml``.
+``.ci/run`` installs it and sets ``RIZA_PRISM`` (its path) and ``RIZA_REQUIRE_PRISM=1``; elsewhere the tests
+look for ``prism`` on PATH and are skipped, with the reason, when it is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import ContentSwitcher
+
+from riza_tui.api.client import RizaClient
+from riza_tui.api.config import ClientSettings
+from riza_tui.api.models import Execution
+from riza_tui.app import RizaApp
+from riza_tui.show import run_show
+from tests.conftest import settle
+from tests.fuzz_strategies import SPEC_PATH
+from tests.test_fuzz import assert_terminal_safe, screen_is_encodable
+
+SHOWN_EXECUTIONS = 200
+LIST_PAGES = 40
+APP_LOOKUPS = 100
+STARTUP_SECONDS = 60.0
+
+
+def prism_command() -> str | None:
+    return os.environ.get("RIZA_PRISM") or shutil.which("prism")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll the port of a process we started; its start-up time is not ours to synchronise with."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"prism exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"prism did not listen within {STARTUP_SECONDS:g} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    command = prism_command()
+    if command is None:
+        if os.environ.get("RIZA_REQUIRE_PRISM"):
+            pytest.fail("RIZA_REQUIRE_PRISM is set but prism is not installed")
+        pytest.skip("prism is not installed: npm install @stoplight/prism-cli, or run .ci/run")
+    port = free_port()
+    log = tmp_path_factory.mktemp("prism") / "prism.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [command, "mock", "--dynamic", "--host", "127.0.0.1", "--port", str(port), str(SPEC_PATH)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_listening(port, process, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def prism_settings(url: str) -> ClientSettings:
+    return ClientSettings(api_key="prism-key", base_url=url, timeout=20.0)
+
+
+def test_show_survives_random_executions(prism_url: str) -> None:
+    async def show(execution_id: str, *, as_json: bool) -> str:
+        out, err = io.StringIO(), io.StringIO()
+        settings = prism_settings(prism_url)
+        code = await run_show(settings, execution_id, as_json=as_json, reveal_secrets=False, stdout=out, stderr=err)
+        assert (code, err.getvalue()) == (0, ""), execution_id
+        return out.getvalue()
+
+    async def show_all() -> Counter[str]:
+        kinds: Counter[str] = Counter()
+        for number in range(SHOWN_EXECUTIONS):
+            assert_terminal_safe(await show(f"exec_prism_{number}", as_json=False))
+            raw = json.loads(await show(f"exec_prism_{number}", as_json=True))
+            kinds[(raw.get("details") or {}).get("type", "none")] += 1
+        return kinds
+
+    kinds = asyncio.run(show_all())
+    assert sum(kinds.values()) == SHOWN_EXECUTIONS
+    assert {"script", "function", "tool"} <= set(kinds), f"Prism should send every details type: {kinds}"
+
+
+def test_show_command_line_against_prism(prism_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "riza_tui", "show", "exec_cli", "--base-url", prism_url, "--json"],
+        capture_output=True,
+        env={**os.environ, "RIZA_API_KEY": "prism-key"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stdout.decode("ascii").lstrip().startswith("{")
+
+
+def test_random_list_pages_parse(prism_url: str) -> None:
+    async def pages() -> list[list[Execution]]:
+        async with RizaClient(prism_settings(prism_url)) as client:
+            return [
+                (await client.list_executions(limit=1 + number % 100, starting_after=f"exec_{number}")).data
+                for number in range(LIST_PAGES)
+            ]
+
+    fetched = asyncio.run(pages())
+    assert len(fetched) == LIST_PAGES
+    assert any(fetched), "Prism sent only empty pages"
+
+
+async def test_app_survives_random_executions(prism_url: str) -> None:
+    app = RizaApp(prism_settings(prism_url), server_label="prism")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen_is_encodable(app)
+        for number in range(APP_LOOKUPS):
+            app.lookup(f"exec_prism_{number}")
+            await settle(pilot)
+            state = app.main_screen.state
+            assert state.phase == "loaded", state.error
+            assert app.main_screen.query_one(ContentSwitcher).current in ("detail", "raw")
+            if number % 10 == 0:
+                await pilot.press("j", "s")
+                await settle(pilot)
+                screen_is_encodable(app)
+                await pilot.press("j", "s")
+            screen_is_encodable(app)
+        assert app.is_running
