@@ -48,12 +48,11 @@ class RizaApp(App[None]):
 
     async def on_mount(self) -> None:
         self.client = RizaClient(self.settings)
+        if self.settings.api_key and self.initial_id:
+            self.lookup(self.initial_id)  # the request is in flight while the screen is built
         await self.push_screen(self.main_screen)
-        if not self.settings.api_key:
-            return
-        self.load_recent(False)
-        if self.initial_id:
-            self.lookup(self.initial_id)
+        if self.settings.api_key and not self.initial_id:
+            self.load_recent(False)
 
     async def on_unmount(self) -> None:
         if self.client is not None:
@@ -88,7 +87,6 @@ class RizaApp(App[None]):
             screen.state = LookupState(execution_id, "failed", error=unexpected)
         else:
             screen.state = LookupState(execution_id, "loaded", fetched=fetched)
-        screen.focus_result()
 
     @work(exclusive=True, group="recent")
     async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:
@@ -96,6 +94,8 @@ class RizaApp(App[None]):
         if self.client is None:
             return
         first_page = starting_after is None
+        if first_page:
+            self.main_screen.show_recent_loading()
         try:
             page = await self.client.list_executions(
                 limit=RECENT_PAGE, starting_after=starting_after, only_failures=only_failures

@@ -15,6 +15,7 @@ from riza_tui.safety.mask import MASK
 from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.detail import DetailPane
+from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
@@ -318,3 +319,39 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
         assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
         assert not app.main_screen.query_one(RecentList).display
         assert server.requests == []
+
+
+async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app(store.records[5]["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert [r.raw_path for r in server.requests] == [f"/v1/executions/{store.records[5]['id']}"]
+        await pilot.press("b")
+        await settle(pilot)
+        recent = app.main_screen.query_one(RecentList)
+        assert app.focused is recent and len(recent.executions) == 100
+
+
+async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^q", "Quit"], (
+            "while typing an ID, letters are text, not keys"
+        )
+        app.main_screen.query_one(RecentList).focus()
+        await pilot.pause()
+        keys = str(app.main_screen.query_one(KeyBar).render())
+        assert "Failures only" in keys and "Raw JSON" not in keys
+        await pilot.press(*store.records[0]["id"], "enter")
+        await settle(pilot)
+        keys = str(app.main_screen.query_one(KeyBar).render())
+        assert "Raw JSON" in keys and "Secrets" in keys and "Failures only" not in keys
+        offset = keys.index("Raw JSON")
+        await pilot.click(KeyBar, offset=(offset, 0))
+        await settle(pilot)
+        assert body(app) == "raw"

@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -79,6 +79,9 @@ class RizaClient:
             timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0)),
             transport=transport,
             follow_redirects=False,
+            # An http:// base URL never uses TLS (redirects are not followed), so the CA bundle need not be
+            # loaded: that is ~45 ms of start-up, measured, for the demo and every loopback server.
+            verify=urlsplit(settings.base_url).scheme != "http",
         )
 
     async def __aenter__(self) -> RizaClient:

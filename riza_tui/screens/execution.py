@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from riza_tui.api.errors import InvalidResponseError
 from riza_tui.api.models import Execution
@@ -28,6 +28,7 @@ from riza_tui.state import LookupState
 from riza_tui.view import build_view
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.error_panel import ErrorPanel
+from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
@@ -54,6 +55,9 @@ class ExecutionScreen(Screen[None]):
         Binding("question_mark", "help", "Keys"),
     ]
 
+    # Focus is placed by on_mount and focus_result; auto-focus on resume could steal it from a result pane.
+    AUTO_FOCUS = None
+
     state: var[LookupState] = var(LookupState, init=False)
     reveal_secrets: var[bool] = var(False, init=False)
     raw_mode: var[bool] = var(False, init=False)
@@ -77,11 +81,14 @@ class ExecutionScreen(Screen[None]):
             yield DetailPane(id="detail")
             yield TextView(id="raw", classes="pane")
             yield ErrorPanel(id="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._render_state()
-        self.query_one(LookupBar).focus()
+        if self.state.phase in ("loaded", "failed"):
+            self.focus_result()
+        else:
+            self.query_one(LookupBar).focus()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
@@ -100,6 +107,9 @@ class ExecutionScreen(Screen[None]):
         self.query_one(SummaryStrip).show_message(Text("no execution open", "dim"))
         self.query_one(ContentSwitcher).current = "welcome"
 
+    def show_recent_loading(self) -> None:
+        self.query_one(RecentList).show_loading()
+
     def show_recent(self, executions: list[Execution], *, first_page: bool) -> None:
         self.query_one(RecentList).show_page(executions, first_page=first_page)
 
@@ -110,14 +120,20 @@ class ExecutionScreen(Screen[None]):
         message.stop()
         self.post_message(RecentRequested(self.only_failures, starting_after=message.starting_after))
 
-    def watch_state(self) -> None:
+    def watch_state(self, old: LookupState, new: LookupState) -> None:
+        if not self.is_mounted:  # a deep-linked lookup starts before the screen is built; on_mount draws it
+            return
         self._render_state()
+        if old.phase == "loading" and new.phase in ("loaded", "failed"):
+            self.focus_result()
 
     def watch_reveal_secrets(self) -> None:
-        self._render_state()
+        if self.is_mounted:
+            self._render_state()
 
     def watch_raw_mode(self) -> None:
-        self._render_state()
+        if self.is_mounted:
+            self._render_state()
 
     def watch_only_failures(self, only_failures: bool) -> None:
         self._show_welcome()
@@ -250,7 +266,10 @@ class ExecutionScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.state = LookupState()
-        self.query_one(RecentList).focus()
+        recent = self.query_one(RecentList)
+        recent.focus()
+        if not recent.requested and self._has_key:  # opened on an ID: the list was never needed until now
+            self.post_message(RecentRequested(self.only_failures))
 
     def action_toggle_failures(self) -> None:
         self.only_failures = not self.only_failures

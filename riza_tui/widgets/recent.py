@@ -48,10 +48,16 @@ class RecentList(OptionList):
         self._executions: list[Execution] = []
         self._complete = False
         self._waiting = False
+        self.requested = False
 
     @property
     def executions(self) -> list[Execution]:
         return list(self._executions)
+
+    def show_loading(self) -> None:
+        """The first page has been asked for."""
+        self.requested = True
+        self.border_subtitle = Text("loading…", "dim")
 
     def show_page(self, executions: list[Execution], *, first_page: bool) -> None:
         """Show a list page: the first replaces what is shown, later ones are appended. Empty ends the list."""

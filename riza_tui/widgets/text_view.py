@@ -96,8 +96,11 @@ class TextView(ScrollView, can_focus=True):
             self.loading = True
         else:
             self._set_document(prepare(text))
-        if len(text) > SPLIT_IN_THREAD_CHARS or kind not in ("text", "ansi"):
+        if len(text) > SPLIT_IN_THREAD_CHARS:
             self._prepare_in_thread(text, kind, self._generation)
+        elif kind not in ("text", "ansi"):
+            # Plain lines are drawn first; the highlighter thread would only compete with that frame for the GIL.
+            self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation)
 
     def _set_document(self, document: Document) -> None:
         self._document = document

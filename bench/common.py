@@ -1,0 +1,124 @@
+"""Shared benchmark parts: medians, tables, a served data set in its own process, and a real pty."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+API_KEY = "bench-key"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median(samples: Sequence[float]) -> float:
+    return statistics.median(samples)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table, numbers right-aligned, floats with three decimals."""
+
+    def cell(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[str]
+
+
+@contextmanager
+def served(records: list[dict[str, Any]] | None = None) -> Iterator[Served]:
+    """``riza-tui serve`` in a process of its own (so its memory and threads don't count against the
+    measured client), on a free loopback port, with ``records`` or the bundled data."""
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "riza_tui", "serve", "--port", "0", "--api-key", API_KEY]
+        if records is not None:
+            data = Path(folder) / "executions.jsonl"
+            data.write_text("".join(json.dumps(record) + "\n" for record in records))
+            command += ["--data", str(data)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        found = re.search(r"http://[\d.]+:\d+", first_line)
+        if not found:
+            process.kill()
+            raise RuntimeError(f"riza-tui serve did not start: {first_line!r}")
+        try:
+            yield Served(found.group(), process)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def bundled_records() -> list[dict[str, Any]]:
+    from riza_tui.server.store import load_store
+
+    return load_store().records
+
+
+@dataclass
+class PtyRun:
+    seconds_to_marker: float | None
+    seconds_to_first_byte: float | None
+    output: bytes
+
+
+def time_in_pty(
+    command: list[str], marker: bytes, *, env: dict[str, str], size: tuple[int, int] = (120, 40), timeout: float = 30
+) -> PtyRun:
+    """Start ``command`` on a new pseudo-terminal and time, from just before the fork, the first byte it
+    writes and the moment ``marker`` has been written. The process is then killed."""
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+    full_env = {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": str(size[0]), "LINES": str(size[1])}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdin=child, stdout=child, stderr=child, env=full_env, start_new_session=True, cwd=ROOT
+    )
+    os.close(child)
+    seen = b""
+    first_byte: float | None = None
+    found: float | None = None
+    deadline = time.monotonic() + timeout
+    try:
+        while found is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([parent], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(parent, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            seen += chunk
+            if marker in seen[-(len(chunk) + len(marker)) :]:
+                found = time.perf_counter() - started
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(parent)
+    return PtyRun(found, first_byte, seen)

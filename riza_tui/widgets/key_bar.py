@@ -1,0 +1,70 @@
+"""The footer as a single line of text: the keys that work right now, clickable.
+
+Textual's ``Footer`` recomposes (one widget per key, each styled and mounted) on every bindings change,
+which happens at every lookup and focus move; measured here that cost ~100 ms between an execution
+arriving and it being drawn. This widget redraws one line of text instead.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    KeyBar > .keybar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self._key_spans: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.update(self._keys_text())
+
+    def _keys_text(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._key_spans = []
+        key_style = self.get_component_rich_style("keybar--key", partial=True)
+        shown_actions: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in shown_actions:
+                continue
+            shown_actions.add(binding.action)
+            start = len(text)
+            text.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else "dim")
+            text.append(f"{binding.description} ", "" if enabled else "dim")
+            self._key_spans.append((start, len(text), binding.key))
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._key_spans:
+            if start <= event.x < end:
+                self.app.simulate_key(key)
+                return
