@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -17,6 +18,7 @@ from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
 
 RECENT_PAGE = 100
+LOADING_SHOWN_AFTER = 0.08
 
 
 class RizaApp(App[None]):
@@ -77,9 +79,13 @@ class RizaApp(App[None]):
         if self.client is None or not self.settings.api_key:
             self.notify("Set RIZA_API_KEY or run riza-tui --demo first", severity="warning", markup=False)
             return
-        screen.state = LookupState(execution_id, "loading")
+        retrieval = asyncio.ensure_future(self.client.retrieve(execution_id))
         try:
-            fetched = await self.client.retrieve(execution_id)
+            # A spinner that flashes for a fast answer is noise, and drawing it delayed that answer ~8 ms.
+            await asyncio.wait({retrieval}, timeout=LOADING_SHOWN_AFTER)
+            if not retrieval.done():
+                screen.state = LookupState(execution_id, "loading")
+            fetched = await retrieval
         except RizaError as error:
             screen.state = LookupState(execution_id, "failed", error=error)
         except Exception as error:  # a bug of ours must not take the app down mid-incident
@@ -87,6 +93,8 @@ class RizaApp(App[None]):
             screen.state = LookupState(execution_id, "failed", error=unexpected)
         else:
             screen.state = LookupState(execution_id, "loaded", fetched=fetched)
+        finally:
+            retrieval.cancel()  # a newer lookup or Escape cancelled this worker: stop the request too
 
     @work(exclusive=True, group="recent")
     async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:

@@ -124,7 +124,7 @@ class ExecutionScreen(Screen[None]):
         if not self.is_mounted:  # a deep-linked lookup starts before the screen is built; on_mount draws it
             return
         self._render_state()
-        if old.phase == "loading" and new.phase in ("loaded", "failed"):
+        if new.phase in ("loaded", "failed"):
             self.focus_result()
 
     def watch_reveal_secrets(self) -> None:
