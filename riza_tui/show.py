@@ -9,25 +9,15 @@ from typing import Any, TextIO
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
 from riza_tui.api.errors import RizaError
-from riza_tui.api.models import Execution, Fetched
 from riza_tui.format import pretty_json
-from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import sanitize
-from riza_tui.view import ExecutionView, Field, TextBlock, build_view
+from riza_tui.view import ExecutionView, Field, TextBlock, build_view, shown_execution
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
 NO_KEY_MESSAGE = (
     "riza-tui: no API key. Set RIZA_API_KEY (export RIZA_API_KEY=...), pass --api-key, "
     "or try the bundled sample data with --demo"
 )
-
-
-def shown_execution(fetched: Fetched, *, reveal_secrets: bool) -> tuple[Execution, dict[str, Any], int]:
-    """The execution and raw JSON to display: masked unless secrets are revealed, with the mask count."""
-    if reveal_secrets:
-        return fetched.execution, fetched.raw, 0
-    masked_raw, count = mask_execution(fetched.raw)
-    return Execution.model_validate(masked_raw), masked_raw, count
 
 
 def render_plain(view: ExecutionView, raw: dict[str, Any]) -> str:

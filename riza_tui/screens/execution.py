@@ -25,7 +25,7 @@ from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.screens.help import HelpScreen
 from riza_tui.state import LookupState
-from riza_tui.view import build_view
+from riza_tui.view import build_view, shown_execution
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.error_panel import ErrorPanel
 from riza_tui.widgets.key_bar import KeyBar
@@ -92,6 +92,9 @@ class ExecutionScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
+        focused = self.focused
+        if isinstance(focused, TextView):  # the layout changed under it: bring it back into view
+            self.call_after_refresh(focused.scroll_visible, top=True, animate=False)
 
     def _show_welcome(self) -> None:
         text = Text()
@@ -181,9 +184,7 @@ class ExecutionScreen(Screen[None]):
     def _show_execution(self, state: LookupState) -> None:
         fetched = state.fetched
         assert fetched is not None
-        masked_raw, secrets = mask_execution(fetched.raw)
-        raw = fetched.raw if self.reveal_secrets else masked_raw
-        execution = fetched.execution if self.reveal_secrets else Execution.model_validate(masked_raw)
+        execution, raw, secrets = shown_execution(fetched, reveal_secrets=self.reveal_secrets)
         self.query_one(SummaryStrip).show_execution(execution, secrets=secrets, revealed=self.reveal_secrets)
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)
@@ -216,7 +217,7 @@ class ExecutionScreen(Screen[None]):
             target = next((pane for pane in candidates if pane.display and pane.line_count), candidates[-1])
             target.focus(scroll_visible=False)
             # Scroll once the new content is laid out; before that the pane's position is stale.
-            self.call_after_refresh(target.scroll_visible, animate=False)
+            self.call_after_refresh(target.scroll_visible, top=True, animate=False)
         elif body.current == "raw":
             self.query_one("#raw", TextView).focus()
         elif body.current == "error":
