@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from riza_tui.widgets.text_view import TextView
+from riza_tui.widgets.text_view import TextView, chunks_at_newlines, prepare
 from tests.conftest import pane_lines
 
 
@@ -48,3 +50,10 @@ async def test_empty_text_shows_its_note() -> None:
         await pilot.pause()
         assert pane_lines(view)[0] == "no stderr"
         assert view.has_class("-empty")
+
+
+@given(st.text(alphabet="ab\r\n", max_size=60), st.integers(min_value=1, max_value=8))
+def test_splitting_in_pieces_gives_the_same_lines(text: str, size: int) -> None:
+    pieces = [prepare(chunk) for chunk in chunks_at_newlines(text, size)]
+    assert "".join(chunks_at_newlines(text, size)) == text
+    assert [line for piece in pieces for line in piece.lines] == prepare(text).lines

@@ -98,10 +98,7 @@ class RizaClient:
         path = execution_path(execution_id)
         started = time.perf_counter()
         reply = await self._request(path, {})
-        parsed = await _decode(reply.body)
-        if not isinstance(parsed, dict):
-            raise InvalidResponseError("the body is JSON but not an object", raw=_text(reply.body))
-        execution = _validate(Execution, parsed, reply.body)
+        parsed, execution = await _parse(Execution, reply.body)
         return Fetched(execution, parsed, len(reply.body), time.perf_counter() - started)
 
     async def get_execution(self, execution_id: str) -> Execution:
@@ -119,7 +116,7 @@ class RizaClient:
         if only_failures:
             params["only_non_zero_exit_codes"] = "true"
         reply = await self._request("/v1/executions", params)
-        return _validate(ExecutionList, await _decode(reply.body), reply.body)
+        return (await _parse(ExecutionList, reply.body))[1]
 
     async def iter_executions(self, *, page_size: int = 100, only_failures: bool = False) -> AsyncIterator[Execution]:
         """Every execution, page by page, until the server returns an empty page."""
@@ -254,12 +251,16 @@ def _loads_bounded(body: bytes) -> Any:
     return parsed
 
 
-async def _decode(body: bytes) -> Any:
-    """JSON-decode a body; a big one is decoded in a thread so the event loop keeps drawing."""
+async def _parse(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
+    """Decode and validate a body; a big one in a thread, so the event loop keeps drawing and answering keys."""
+    if len(body) > PARSE_IN_THREAD_BYTES:
+        return await asyncio.to_thread(_parse_now, model, body)
+    return _parse_now(model, body)
+
+
+def _parse_now(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
     try:
-        if len(body) > PARSE_IN_THREAD_BYTES:
-            return await asyncio.to_thread(_loads_bounded, body)
-        return _loads_bounded(body)
+        parsed = _loads_bounded(body)
     except RecursionError:
         raise InvalidResponseError(
             f"the JSON nests more than {MAX_JSON_DEPTH} levels deep; no execution does",
@@ -272,6 +273,9 @@ async def _decode(body: bytes) -> Any:
             raw=_text(body),
             hint="is RIZA_BASE_URL an executions API server?",
         ) from None
+    if not isinstance(parsed, dict):
+        raise InvalidResponseError("the body is JSON but not an object", raw=_text(body))
+    return parsed, _validate(model, parsed, body)
 
 
 def _validate(model: type[ModelT], parsed: Any, body: bytes) -> ModelT:

@@ -8,7 +8,9 @@ lines also happens in a thread, so the first screen comes up while the rest is p
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -27,6 +29,8 @@ from riza_tui.safety.sanitize import safe_text, split_lines
 from riza_tui.widgets.highlight import highlight_lines, plain_line
 
 SPLIT_IN_THREAD_CHARS = 256 * 1024
+CHUNK_CHARS = 1024 * 1024
+FIRST_SCREEN_WAIT = 1.0
 LONG_LINE = 4096
 CACHE_LINES = 4096
 NUMBER_STYLE = Style(color="bright_black")
@@ -47,6 +51,20 @@ def prepare(text: str) -> Document:
     if lines and lines[-1] == "":
         lines.pop()
     return Document(lines, max(map(len, lines), default=0))
+
+
+def chunks_at_newlines(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each ending just after a newline (or at the end).
+
+    Splitting 50 MB in one call holds the GIL for ~0.4 s, and the UI thread cannot draw or answer a key
+    meanwhile; piece by piece, the longest stall is one piece.
+    """
+    start = 0
+    while start < len(text):
+        newline = text.find("\n", start + size)
+        end = len(text) if newline == -1 else newline + 1
+        yield text[start:end]
+        start = end
 
 
 class TextView(ScrollView, can_focus=True):
@@ -115,17 +133,36 @@ class TextView(ScrollView, can_focus=True):
         width = self._document.width + self._gutter_width() if self.line_count else len(self._note)
         self.virtual_size = Size(min(width, 10_000_000), rows)
 
-    @work(thread=True, exclusive=True, group="prepare")
+    # An explicit description: without one, @work builds it from repr() of the arguments, which for 50 MB of
+    # text cost 0.2 s on the UI thread (measured).
+    @work(thread=True, exclusive=True, group="prepare", description="split and highlight a text pane")
     def _prepare_in_thread(self, text: str, kind: str, generation: int) -> None:
         worker = get_current_worker()
-        document = prepare(text)
-        if len(text) > SPLIT_IN_THREAD_CHARS and not worker.is_cancelled:
+        if len(text) <= SPLIT_IN_THREAD_CHARS:
+            document = prepare(text)
+        else:
+            lines: list[str] = []
+            width = 0
+            for number, chunk in enumerate(chunks_at_newlines(text)):
+                if worker.is_cancelled:
+                    return
+                piece = prepare(chunk)
+                lines += piece.lines
+                width = max(width, piece.width)
+                if number == 0:
+                    # Show the first piece, and let that frame be drawn before competing for the GIL again.
+                    drawn = threading.Event()
+                    self.app.call_from_thread(self._accept, generation, Document(list(lines), width), drawn)
+                    drawn.wait(timeout=FIRST_SCREEN_WAIT)
+            document = Document(lines, width)
             self.app.call_from_thread(self._accept, generation, document)
         highlighted = highlight_lines(text, kind)
         if highlighted is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._accept, generation, Document(document.lines, document.width, highlighted))
 
-    def _accept(self, generation: int, document: Document) -> None:
+    def _accept(self, generation: int, document: Document, drawn: threading.Event | None = None) -> None:
+        if drawn is not None:
+            self.call_after_refresh(drawn.set)
         if generation != self._generation:
             return
         first_time = self.loading
@@ -135,6 +172,7 @@ class TextView(ScrollView, can_focus=True):
         else:
             self._document = document
             self._cache.clear()
+            self._update_virtual_size()
             self.refresh()
 
     def _gutter_width(self) -> int:
