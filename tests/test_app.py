@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Static
 
 from riza_tui.app import RizaApp
+from riza_tui.format import pretty_json
 from riza_tui.safety.mask import MASK
 from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
@@ -265,6 +267,29 @@ async def test_raw_toggle_and_reload(
         await settle(pilot)
         assert len(server.requests) == before + 1
         assert server.requests[-1].raw_path.endswith(record["id"])
+
+
+async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = find(store, lambda r: len(str(r)) > 1_000_000)
+    built_on: list[str] = []
+    real_pretty_json = pretty_json
+
+    def recording_pretty_json(value: object) -> str:
+        built_on.append(threading.current_thread().name)
+        return real_pretty_json(value)
+
+    monkeypatch.setattr("riza_tui.screens.execution.pretty_json", recording_pretty_json)
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert body(app) == "raw"
+        assert built_on and threading.main_thread().name not in built_on
+        assert not pane(app, "raw").loading
+        assert record["id"] in "\n".join(pane_lines(pane(app, "raw")))
 
 
 async def test_help_lists_the_keys(make_app: Callable[..., RizaApp]) -> None:

@@ -23,7 +23,6 @@ from riza_tui.format import byte_size, pretty_json
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import safe_text
-from riza_tui.screens.help import HelpScreen
 from riza_tui.state import LookupState
 from riza_tui.view import build_view, shown_execution
 from riza_tui.widgets.detail import DetailPane
@@ -189,11 +188,10 @@ class ExecutionScreen(Screen[None]):
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)
         if self.raw_mode or not view.has_details:
-            raw_pane = self.query_one("#raw", TextView)
-            raw_pane.show_text(pretty_json(raw), "json")
             reason = "" if self.raw_mode else self._why_raw(execution)
-            raw_pane.border_title = Text.assemble(
-                ("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason
+            title = Text.assemble(("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason)
+            self.query_one("#raw", TextView).show_built_text(
+                lambda: pretty_json(raw), "json", size_hint=fetched.size, title=title
             )
             body.current = "raw"
         else:
@@ -276,4 +274,6 @@ class ExecutionScreen(Screen[None]):
         self.only_failures = not self.only_failures
 
     def action_help(self) -> None:
+        from riza_tui.screens.help import HelpScreen  # not needed for the first screen
+
         self.app.push_screen(HelpScreen())

@@ -60,7 +60,8 @@ class ExecutionStore:
         """A list page: the items after ``starting_after``, without ``details`` as the real API sends them."""
         start = self._position[starting_after] + 1 if starting_after else 0
         items: list[dict[str, Any]] = []
-        for raw in self._ordered[start:]:
+        for index in range(start, len(self._ordered)):  # no copy of the rest: every page costs the same
+            raw = self._ordered[index]
             if only_failures and raw.get("exit_code") == 0:
                 continue
             items.append({key: value for key, value in raw.items() if key != "details"})

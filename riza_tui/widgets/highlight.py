@@ -7,7 +7,6 @@ it is lexed, so a highlighter can never emit a control character that came from 
 from __future__ import annotations
 
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Span, Text
 
 from riza_tui.safety.sanitize import safe_ansi_line, safe_text, sanitize
@@ -21,6 +20,8 @@ def highlight_lines(text: str, lexer: str) -> list[Text] | None:
     """Every line of ``text`` highlighted as ``lexer``, or None when it is too big or not code."""
     if lexer in PLAIN_KINDS or len(text) > HIGHLIGHT_LIMIT:
         return None
+    from rich.syntax import Syntax  # with pygments: imported by the highlighter thread, not at start-up
+
     prepared = sanitize(text.replace("\r\n", "\n"))
     syntax = Syntax(prepared, lexer, theme=THEME, background_color="default", word_wrap=False)
     highlighted = syntax.highlight(prepared)

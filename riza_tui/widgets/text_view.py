@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -90,7 +90,6 @@ class TextView(ScrollView, can_focus=True):
         self._generation = 0
         self._cache: OrderedDict[int, Text] = OrderedDict()
         self._frame_style: Style | None = None
-        self.byte_count = 0
 
     @property
     def line_count(self) -> int:
@@ -102,24 +101,38 @@ class TextView(ScrollView, can_focus=True):
 
     def show_text(self, text: str, kind: str = "text", *, note: str = "", title: Text | None = None) -> None:
         """Replace the content. ``kind`` is a pygments lexer name, "ansi" for program output, or "text"."""
-        self._generation += 1
-        self._kind = kind
-        self._note = note
-        self.byte_count = len(text)
-        self.line_numbers = kind not in ("text", "ansi")
-        self.set_class(not text, "-empty")
-        if title is not None:
-            self.border_title = title
+        self._begin(kind, note, title, empty=not text)
         if len(text) > SPLIT_IN_THREAD_CHARS:
             self._set_document(Document([], 0))
             self.loading = True
-        else:
-            self._set_document(prepare(text))
-        if len(text) > SPLIT_IN_THREAD_CHARS:
             self._prepare_in_thread(text, kind, self._generation)
-        elif kind not in ("text", "ansi"):
+            return
+        self._set_document(prepare(text))
+        if kind not in ("text", "ansi"):
             # Plain lines are drawn first; the highlighter thread would only compete with that frame for the GIL.
             self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation)
+
+    def show_built_text(
+        self, build: Callable[[], str], kind: str, *, size_hint: int, title: Text | None = None
+    ) -> None:
+        """Like :meth:`show_text` for text that is itself costly to build (pretty-printing a big body): when
+        ``size_hint`` says it is big, it is built in the thread that splits it, not on the UI thread."""
+        if size_hint <= SPLIT_IN_THREAD_CHARS:
+            self.show_text(build(), kind, title=title)
+            return
+        self._begin(kind, "", title, empty=False)
+        self._set_document(Document([], 0))
+        self.loading = True
+        self._prepare_in_thread(build, kind, self._generation)
+
+    def _begin(self, kind: str, note: str, title: Text | None, *, empty: bool) -> None:
+        self._generation += 1
+        self._kind = kind
+        self._note = note
+        self.line_numbers = kind not in ("text", "ansi")
+        self.set_class(empty, "-empty")
+        if title is not None:
+            self.border_title = title
 
     def _set_document(self, document: Document) -> None:
         self._document = document
@@ -136,8 +149,9 @@ class TextView(ScrollView, can_focus=True):
     # An explicit description: without one, @work builds it from repr() of the arguments, which for 50 MB of
     # text cost 0.2 s on the UI thread (measured).
     @work(thread=True, exclusive=True, group="prepare", description="split and highlight a text pane")
-    def _prepare_in_thread(self, text: str, kind: str, generation: int) -> None:
+    def _prepare_in_thread(self, source: str | Callable[[], str], kind: str, generation: int) -> None:
         worker = get_current_worker()
+        text = source if isinstance(source, str) else source()
         if len(text) <= SPLIT_IN_THREAD_CHARS:
             document = prepare(text)
         else:

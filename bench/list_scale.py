@@ -1,0 +1,110 @@
+"""List scale: 10,000 executions paged into the recent list, 100 at a time, by a user holding End.
+
+The cost of each page (End pressed to the new rows drawn) must stay flat: page 100 should cost what page 1
+costs. Scrolling must stay smooth at 10,000 rows: a cursor move is timed near the top and near the end.
+The app runs headless at 120x40; ``riza-tui serve`` serves the synthetic executions from another process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.common import API_KEY, bundled_records, median, served, table
+
+EXECUTIONS = 10_000
+PAGE = 100
+KEY_SAMPLES = 15
+
+
+def synthetic(count: int) -> list[dict[str, Any]]:
+    """``count`` executions shaped like the bundled ones (list pages carry no details), one a minute apart."""
+    base = [{key: value for key, value in record.items() if key != "details"} for record in bundled_records()]
+    newest = datetime(2026, 11, 28, tzinfo=UTC)
+    return [
+        {
+            **base[number % len(base)],
+            "id": f"exec_scale_{number:05d}",
+            "started_at": (newest - timedelta(minutes=number)).isoformat().replace("+00:00", "Z"),
+        }
+        for number in range(count)
+    ]
+
+
+async def measure(url: str) -> tuple[list[float], float, float]:
+    from riza_tui.api.config import ClientSettings
+    from riza_tui.app import RizaApp
+    from riza_tui.widgets.recent import RecentList
+
+    app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
+    page_seconds: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        recent = app.main_screen.query_one(RecentList)
+        recent.focus()
+        await pilot.pause()
+        appended = asyncio.Event()
+        show_page = recent.show_page
+
+        def timed_show_page(executions: list[Any], *, first_page: bool) -> None:
+            show_page(executions, first_page=first_page)
+            app.call_after_refresh(appended.set)
+
+        recent.show_page = timed_show_page  # type: ignore[method-assign]
+        top_key = await key_seconds(app, recent)
+        while recent.option_count < EXECUTIONS:
+            appended.clear()
+            started = time.perf_counter()
+            recent.action_last()
+            await appended.wait()
+            page_seconds.append(time.perf_counter() - started)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        recent.action_last()
+        await pilot.pause()
+        end_key = await key_seconds(app, recent, upward=True)
+    return page_seconds, top_key, end_key
+
+
+async def key_seconds(app: Any, recent: Any, *, upward: bool = False) -> float:
+    """Median time from a cursor key to the frame showing the moved highlight."""
+    samples = []
+    for _ in range(KEY_SAMPLES):
+        before = recent.highlighted
+        drawn = asyncio.Event()
+        started = time.perf_counter()
+        app.simulate_key("up" if upward else "down")
+        while recent.highlighted == before:
+            await asyncio.sleep(0)
+        app.call_after_refresh(drawn.set)
+        await drawn.wait()
+        samples.append(time.perf_counter() - started)
+    return median(samples)
+
+
+def run() -> str:
+    with served(synthetic(EXECUTIONS)) as server:
+        pages, top_key, end_key = asyncio.run(measure(server.url))
+    groups = {"pages 1-10": pages[:10], "pages 46-55": pages[45:55], "pages 91-100": pages[-10:]}
+    rows = [[name, median(samples) * 1000] for name, samples in groups.items()]
+    flatness = median(pages[-10:]) / median(pages[:10])
+    rows.append(["last ten / first ten", f"{flatness:.2f}x"])
+    keys = [
+        ["cursor key near row 1", top_key * 1000],
+        [f"cursor key near row {EXECUTIONS:,}", end_key * 1000],
+        ["ratio", f"{end_key / top_key:.2f}x"],
+    ]
+    return (
+        f"List scale: {EXECUTIONS:,} executions paged in {PAGE} at a time (End to new rows drawn), 120x40 headless"
+        "\n\n"
+        + table(["page", "median ms"], rows)
+        + f"\n\nScrolling at scale, median of {KEY_SAMPLES}\n\n"
+        + table(["key", "ms"], keys)
+    )
+
+
+if __name__ == "__main__":
+    print(run())
