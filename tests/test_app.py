@@ -47,6 +47,15 @@ def body(app: RizaApp) -> str:
     return str(app.main_screen.query_one(ContentSwitcher).current)
 
 
+async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> RecentList:
+    """The app at rest on its welcome view, with the recent list focused so single keys reach it."""
+    await settle(pilot)
+    recent = app.main_screen.query_one(RecentList)
+    recent.focus()
+    await pilot.pause()
+    return recent
+
+
 def fully_on_screen(app: RizaApp, name: str) -> bool:
     region = pane(app, name).region
     return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)
@@ -140,6 +149,7 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         await pilot.press("down", "enter")
         await settle(pilot)
         assert store.records[1]["id"] in summary_of(app)
+        assert app.main_screen.query_one(LookupBar).value == store.records[1]["id"], "like an address bar"
 
 
 async def test_failures_filter_reloads_the_recent_list(
@@ -147,11 +157,9 @@ async def test_failures_filter_reloads_the_recent_list(
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        app.main_screen.query_one(RecentList).focus()
+        recent = await focused_recent_list(app, pilot)
         await pilot.press("f")
         await settle(pilot)
-        recent = app.main_screen.query_one(RecentList)
         failures = [r["id"] for r in store.records if r["exit_code"] != 0]
         assert [execution.id for execution in recent.executions] == failures
         assert all("only_non_zero_exit_codes=true" in request.raw_path for request in server.requests[-1:])
@@ -162,9 +170,7 @@ async def test_recent_list_pages_in_the_rest_near_its_end(
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        recent = app.main_screen.query_one(RecentList)
-        recent.focus()
+        recent = await focused_recent_list(app, pilot)
         await pilot.press("end")
         await settle(pilot)
         assert len(recent.executions) == len(store) and recent.highlighted == 99

@@ -98,7 +98,7 @@ class ExecutionScreen(Screen[None]):
     def _show_welcome(self) -> None:
         text = Text()
         text.append("Paste an execution ID above and press Enter", "bold")
-        text.append("  ·  ctrl+l lookup  ·  ? keys  ·  ctrl+q quit\n", "dim")
+        text.append("  ·  ? keys  ·  ctrl+q quit\n", "dim")
         if self._has_key:
             text.append("Recent executions", "bold")
             text.append(" (newest first" + ("; failures only" if self.only_failures else "") + "; f toggles failures)")
@@ -117,6 +117,10 @@ class ExecutionScreen(Screen[None]):
 
     def show_recent_error(self, message: str, *, first_page: bool) -> None:
         self.query_one(RecentList).show_error(message, first_page=first_page)
+
+    def on_lookup_requested(self, message: LookupRequested) -> None:
+        """Like an address bar, the lookup bar shows what is being looked at, however it was chosen."""
+        self.query_one(LookupBar).value = message.execution_id
 
     def on_recent_list_more_wanted(self, message: RecentList.MoreWanted) -> None:
         message.stop()

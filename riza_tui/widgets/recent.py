@@ -22,12 +22,13 @@ LOOKAHEAD_ROWS = 30
 
 def recent_row(execution: Execution) -> Text:
     ok = execution.exit_code == 0
-    row = Text()
+    # One line per execution, even at 80 columns: a longer ID is cut with an ellipsis, never wrapped.
+    row = Text(no_wrap=True, overflow="ellipsis")
     row.append("● " if ok else "✖ ", "green" if ok else "bold red")
-    row.append_text(safe_text(execution.id.ljust(32)))
-    row.append_text(safe_text(f" {execution.language:<11}"))
-    row.append(f" exit {execution.exit_code:<4}", "green" if ok else "red")
-    row.append(f" {human_duration(execution.duration):>9}", "dim")
+    row.append_text(safe_text(execution.id.ljust(30)))
+    row.append_text(safe_text(f" {execution.language:<10}"))
+    row.append(f" exit {execution.exit_code:<3}", "green" if ok else "red")
+    row.append(f" {human_duration(execution.duration):>8}", "dim")
     moment = parse_timestamp(execution.started_at)
     row.append_text(safe_text(f"  {relative_age(moment) if moment else execution.started_at}", "dim"))
     return row
