@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Static
 
@@ -17,48 +16,11 @@ from riza_tui.safety.mask import MASK
 from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.detail import DetailPane
-from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.recent import RecentList
-from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
+from tests.app_helpers import WIDE, body, fully_on_screen, pane, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
-
-WIDE = (120, 40)
-
-
-def summary_of(app: RizaApp) -> str:
-    return str(app.main_screen.query_one(SummaryStrip).render())
-
-
-def pane(app: RizaApp, name: str) -> TextView:
-    return app.main_screen.query_one(f"#{name}", TextView)
-
-
-def title_of(markup: str | None) -> str:
-    return Content.from_markup(markup or "").plain
-
-
-def screen_text(app: RizaApp) -> str:
-    return app.export_screenshot().replace("&#160;", " ")
-
-
-def body(app: RizaApp) -> str:
-    return str(app.main_screen.query_one(ContentSwitcher).current)
-
-
-async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> RecentList:
-    """The app at rest on its welcome view, with the recent list focused so single keys reach it."""
-    await settle(pilot)
-    recent = app.main_screen.query_one(RecentList)
-    recent.focus()
-    await pilot.pause()
-    return recent
-
-
-def fully_on_screen(app: RizaApp, name: str) -> bool:
-    region = pane(app, name).region
-    return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)
 
 
 async def test_script_layout_shows_request_beside_response(
@@ -126,65 +88,6 @@ async def test_missing_or_unknown_details_show_raw_json(
         assert reason in title_of(pane(app, "raw").border_title)
         raw = "\n".join(pane_lines(pane(app, "raw")))
         assert record["id"] in raw
-
-
-async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
-    app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        assert body(app) == "welcome"
-        assert isinstance(app.focused, LookupBar)
-        recent = app.main_screen.query_one(RecentList)
-        assert recent.option_count == 100, "one page until the user scrolls near its end"
-        assert recent.executions[0].id == store.records[0]["id"]
-        assert title_of(recent.border_subtitle) == "100 loaded · more below"
-        target = store.records[3]["id"]
-        await pilot.press(*f"  {target} ", "enter")
-        await settle(pilot)
-        assert target in summary_of(app)
-        assert app.main_screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
-        await pilot.press("b")
-        await settle(pilot)
-        assert body(app) == "welcome"
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        assert store.records[1]["id"] in summary_of(app)
-        assert app.main_screen.query_one(LookupBar).value == store.records[1]["id"], "like an address bar"
-
-
-async def test_failures_filter_reloads_the_recent_list(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
-) -> None:
-    app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
-        recent = await focused_recent_list(app, pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        failures = [r["id"] for r in store.records if r["exit_code"] != 0]
-        assert [execution.id for execution in recent.executions] == failures
-        assert all("only_non_zero_exit_codes=true" in request.raw_path for request in server.requests[-1:])
-
-
-async def test_recent_list_pages_in_the_rest_near_its_end(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
-) -> None:
-    app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
-        recent = await focused_recent_list(app, pilot)
-        await pilot.press("end")
-        await settle(pilot)
-        assert len(recent.executions) == len(store) and recent.highlighted == 99
-        assert title_of(recent.border_subtitle) == f"{len(store)} loaded · more below", "no empty page seen yet"
-        await pilot.press("end")
-        await settle(pilot)
-        assert [execution.id for execution in recent.executions] == [record["id"] for record in store.records]
-        list_requests = [r.raw_path for r in server.requests if r.raw_path.startswith("/v1/executions?")]
-        assert list_requests[1] == f"/v1/executions?limit=100&starting_after={store.records[99]['id']}"
-        assert title_of(recent.border_subtitle) == f"all {len(store)} loaded"
-        assert len(list_requests) == 3
-        await pilot.press("enter")
-        await settle(pilot)
-        assert store.records[-1]["id"] in summary_of(app)
 
 
 async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(
@@ -350,39 +253,3 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
         assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
         assert not app.main_screen.query_one(RecentList).display
         assert server.requests == []
-
-
-async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
-) -> None:
-    app = make_app(store.records[5]["id"])
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        assert [r.raw_path for r in server.requests] == [f"/v1/executions/{store.records[5]['id']}"]
-        await pilot.press("b")
-        await settle(pilot)
-        recent = app.main_screen.query_one(RecentList)
-        assert app.focused is recent and len(recent.executions) == 100
-
-
-async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
-    app = make_app()
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^q", "Quit"], (
-            "while typing an ID, letters are text, not keys"
-        )
-        app.main_screen.query_one(RecentList).focus()
-        await pilot.pause()
-        keys = str(app.main_screen.query_one(KeyBar).render())
-        assert "Failures only" in keys and "Raw JSON" not in keys
-        await pilot.press(*store.records[0]["id"], "enter")
-        await settle(pilot)
-        keys = str(app.main_screen.query_one(KeyBar).render())
-        assert "Raw JSON" in keys and "Secrets" in keys and "Failures only" not in keys
-        offset = keys.index("Raw JSON")
-        await pilot.click(KeyBar, offset=(offset, 0))
-        await settle(pilot)
-        assert body(app) == "raw"

@@ -1,0 +1,49 @@
+"""What the app tests look at: the summary, panes, titles, which view is showing."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher
+
+from riza_tui.app import RizaApp
+from riza_tui.widgets.recent import RecentList
+from riza_tui.widgets.summary import SummaryStrip
+from riza_tui.widgets.text_view import TextView
+from tests.conftest import settle
+
+WIDE = (120, 40)
+
+
+def summary_of(app: RizaApp) -> str:
+    return str(app.main_screen.query_one(SummaryStrip).render())
+
+
+def pane(app: RizaApp, name: str) -> TextView:
+    return app.main_screen.query_one(f"#{name}", TextView)
+
+
+def title_of(markup: str | None) -> str:
+    return Content.from_markup(markup or "").plain
+
+
+def screen_text(app: RizaApp) -> str:
+    return app.export_screenshot().replace("&#160;", " ")
+
+
+def body(app: RizaApp) -> str:
+    return str(app.main_screen.query_one(ContentSwitcher).current)
+
+
+async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> RecentList:
+    """The app at rest on its welcome view, with the recent list focused so single keys reach it."""
+    await settle(pilot)
+    recent = app.main_screen.query_one(RecentList)
+    recent.focus()
+    await pilot.pause()
+    return recent
+
+
+def fully_on_screen(app: RizaApp, name: str) -> bool:
+    region = pane(app, name).region
+    return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)

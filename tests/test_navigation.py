@@ -1,0 +1,109 @@
+"""Getting around: the lookup bar, the recent list and its paging, the key bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from riza_tui.app import RizaApp
+from riza_tui.server.http import EmbeddedServer
+from riza_tui.server.store import ExecutionStore
+from riza_tui.widgets.key_bar import KeyBar
+from riza_tui.widgets.lookup_bar import LookupBar
+from riza_tui.widgets.recent import RecentList
+from tests.app_helpers import WIDE, body, focused_recent_list, summary_of, title_of
+from tests.conftest import settle
+
+
+async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "welcome"
+        assert isinstance(app.focused, LookupBar)
+        recent = app.main_screen.query_one(RecentList)
+        assert recent.option_count == 100, "one page until the user scrolls near its end"
+        assert recent.executions[0].id == store.records[0]["id"]
+        assert title_of(recent.border_subtitle) == "100 loaded · more below"
+        target = store.records[3]["id"]
+        await pilot.press(*f"  {target} ", "enter")
+        await settle(pilot)
+        assert target in summary_of(app)
+        assert app.main_screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
+        await pilot.press("b")
+        await settle(pilot)
+        assert body(app) == "welcome"
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert store.records[1]["id"] in summary_of(app)
+        assert app.main_screen.query_one(LookupBar).value == store.records[1]["id"], "like an address bar"
+
+
+async def test_failures_filter_reloads_the_recent_list(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        recent = await focused_recent_list(app, pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        failures = [r["id"] for r in store.records if r["exit_code"] != 0]
+        assert [execution.id for execution in recent.executions] == failures
+        assert all("only_non_zero_exit_codes=true" in request.raw_path for request in server.requests[-1:])
+
+
+async def test_recent_list_pages_in_the_rest_near_its_end(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        recent = await focused_recent_list(app, pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(recent.executions) == len(store) and recent.highlighted == 99
+        assert title_of(recent.border_subtitle) == f"{len(store)} loaded · more below", "no empty page seen yet"
+        await pilot.press("end")
+        await settle(pilot)
+        assert [execution.id for execution in recent.executions] == [record["id"] for record in store.records]
+        list_requests = [r.raw_path for r in server.requests if r.raw_path.startswith("/v1/executions?")]
+        assert list_requests[1] == f"/v1/executions?limit=100&starting_after={store.records[99]['id']}"
+        assert title_of(recent.border_subtitle) == f"all {len(store)} loaded"
+        assert len(list_requests) == 3
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.records[-1]["id"] in summary_of(app)
+
+
+async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app(store.records[5]["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert [r.raw_path for r in server.requests] == [f"/v1/executions/{store.records[5]['id']}"]
+        await pilot.press("b")
+        await settle(pilot)
+        recent = app.main_screen.query_one(RecentList)
+        assert app.focused is recent and len(recent.executions) == 100
+
+
+async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^q", "Quit"], (
+            "while typing an ID, letters are text, not keys"
+        )
+        app.main_screen.query_one(RecentList).focus()
+        await pilot.pause()
+        keys = str(app.main_screen.query_one(KeyBar).render())
+        assert "Failures only" in keys and "Raw JSON" not in keys
+        await pilot.press(*store.records[0]["id"], "enter")
+        await settle(pilot)
+        keys = str(app.main_screen.query_one(KeyBar).render())
+        assert "Raw JSON" in keys and "Secrets" in keys and "Failures only" not in keys
+        offset = keys.index("Raw JSON")
+        await pilot.click(KeyBar, offset=(offset, 0))
+        await settle(pilot)
+        assert body(app) == "raw"
