@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.content import Content
@@ -26,7 +28,7 @@ from riza_tui.view import build_view
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from tests.conftest import settle
-from tests.fuzz_strategies import broken_bodies, from_spec, fuzz_settings, spec_executions
+from tests.fuzz_strategies import SPEC_PATH, broken_bodies, from_spec, fuzz_settings, spec_executions
 
 FUZZED_ID = "exec_fuzzed"
 RETRIEVE_PATH = f"/v1/executions/{FUZZED_ID}"
@@ -174,3 +176,11 @@ def test_broken_bodies_leave_the_app_running(bodies: list[bytes]) -> None:
                 assert app.is_running
 
     asyncio.run(run())
+
+
+SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "executions.openapi.yaml"
+
+
+@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="no ../shared/spec beside this checkout to compare with")
+def test_the_spec_the_fuzzers_use_is_the_shared_one() -> None:
+    assert SPEC_PATH.read_bytes() == SHARED_SPEC.read_bytes(), "copy ../shared/spec/executions.openapi.yaml again"
