@@ -1,4 +1,4 @@
-"""What the app tests look at: the summary, panes, titles, which view is showing."""
+"""What the app tests look at: the summary, panes, titles, which view is showing, what reaches a terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
 from riza_tui.app import RizaApp
+from riza_tui.safety.sanitize import UNSAFE_CHARS
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
@@ -47,3 +48,15 @@ async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> RecentList:
 def fully_on_screen(app: RizaApp, name: str) -> bool:
     region = pane(app, name).region
     return pane(app, name).display and region.height >= 3 and app.screen.region.contains_region(region)
+
+
+def assert_terminal_safe(text: str) -> None:
+    assert not UNSAFE_CHARS.search(text), UNSAFE_CHARS.search(text)
+    text.encode("utf-8")  # lone surrogates from JSON escapes would make the terminal write fail
+
+
+def screen_is_encodable(app: RizaApp) -> str:
+    """Draw the whole screen; a lone surrogate anywhere in it would break the terminal write, so it fails here."""
+    screen = app.export_screenshot()
+    screen.encode("utf-8")
+    return screen

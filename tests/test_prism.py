@@ -12,10 +12,12 @@ import asyncio
 import io
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -29,9 +31,9 @@ from riza_tui.api.config import ClientSettings
 from riza_tui.api.models import Execution
 from riza_tui.app import RizaApp
 from riza_tui.show import run_show
+from tests.app_helpers import assert_terminal_safe, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH
-from tests.test_fuzz import assert_terminal_safe, screen_is_encodable
 
 SHOWN_EXECUTIONS = 200
 LIST_PAGES = 40
@@ -50,18 +52,27 @@ def free_port() -> int:
         return port
 
 
-def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll the port of a process we started; its start-up time is not ours to synchronise with."""
+def wait_until_listening(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Read Prism's output until it says it is listening (no polling), then keep draining it to ``log``
+    so a full pipe never stalls it."""
+    assert process.stdout is not None
+    output = process.stdout
     deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prism exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"prism did not listen within {STARTUP_SECONDS:g} s:\n{log.read_text()}")
+    seen = b""
+    while b"Prism is listening" not in seen:
+        ready, _, _ = select.select([output], [], [], max(0.0, deadline - time.monotonic()))
+        line = output.readline() if ready else b""
+        if not line:
+            raise RuntimeError(f"prism did not start (exit code {process.poll()}):\n{seen.decode(errors='replace')}")
+        seen += line
+
+    def drain() -> None:
+        with log.open("ab") as sink:
+            sink.write(seen)
+            for rest in output:
+                sink.write(rest)
+
+    threading.Thread(target=drain, daemon=True).start()
 
 
 @pytest.fixture(scope="module")
@@ -73,18 +84,17 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("prism is not installed: npm install @stoplight/prism-cli, or run .ci/run")
     port = free_port()
     log = tmp_path_factory.mktemp("prism") / "prism.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [command, "mock", "--dynamic", "--host", "127.0.0.1", "--port", str(port), str(SPEC_PATH)],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_listening(port, process, log)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    process = subprocess.Popen(
+        [command, "mock", "--dynamic", "--host", "127.0.0.1", "--port", str(port), str(SPEC_PATH)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until_listening(process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def prism_settings(url: str) -> ClientSettings:
