@@ -190,14 +190,21 @@ def widget_level(label: str, megabytes: int, single_line: bool) -> list[list[obj
 def run() -> str:
     e2e_rows = [end_to_end(label, megabytes, single) for label, (megabytes, single) in CASES.items()]
     widget_rows = [row for label, (mb, single) in CASES.items() for row in widget_level(label, mb, single)]
+    log_floor = {row[0]: float(str(row[2])) for row in widget_rows if row[1] == "Log"}
+    for row in e2e_rows:
+        first_screen = float(str(row[2]))
+        row[3:3] = [log_floor[str(row[0])], f"{first_screen / log_floor[str(row[0])]:.2f}x"]
     return (
-        f"Big output, end to end (120x40 headless app, server in another process, median of {RUNS} fresh processes)"
+        f"Big output, end to end (120x40 headless app, server in another process, median of {RUNS} fresh processes)."
+        " The floor is Textual's Log.write_lines showing the same text (widget level, below)."
         "\n\n"
         + table(
             [
                 "stdout",
                 "body read s",
                 "first screen after body s",
+                "Log floor s",
+                "vs floor",
                 "key ms",
                 "all prepared after body s",
                 "peak RSS MB",
