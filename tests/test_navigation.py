@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from riza_tui.app import RizaApp
-from riza_tui.server.http import EmbeddedServer
+from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
@@ -107,3 +107,19 @@ async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
         await pilot.click(KeyBar, offset=(offset, 0))
         await settle(pilot)
         assert body(app) == "raw"
+
+
+async def test_a_failed_later_page_keeps_the_rows_and_says_why(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+) -> None:
+    app = make_app(max_retries=0)
+    async with app.run_test(size=WIDE) as pilot:
+        recent = await focused_recent_list(app, pilot)
+        server.add_fault(Fault(503, b'{"code":14,"message":"list backend down"}', path="/v1/executions?"))
+        await pilot.press("end")
+        await settle(pilot)
+        assert len(recent.executions) == 100, "what was shown stays"
+        assert "could not list executions: HTTP 503: list backend down" in title_of(recent.border_subtitle)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.records[99]["id"] in summary_of(app), "and still opens"

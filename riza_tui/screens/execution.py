@@ -271,7 +271,7 @@ class ExecutionScreen(Screen[None]):
         self.state = LookupState()
         recent = self.query_one(RecentList)
         recent.focus()
-        if not recent.requested and self._has_key:  # opened on an ID: the list was never needed until now
+        if not recent.first_page_requested and self._has_key:  # opened on an ID: the list was never needed until now
             self.post_message(RecentRequested(self.only_failures))
 
     def action_toggle_failures(self) -> None:

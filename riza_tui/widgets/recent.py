@@ -49,7 +49,7 @@ class RecentList(OptionList):
         self._executions: list[Execution] = []
         self._complete = False
         self._waiting = False
-        self.requested = False
+        self.first_page_requested = False
 
     @property
     def executions(self) -> list[Execution]:
@@ -57,7 +57,7 @@ class RecentList(OptionList):
 
     def show_loading(self) -> None:
         """The first page has been asked for."""
-        self.requested = True
+        self.first_page_requested = True
         self.border_subtitle = Text("loading…", "dim")
 
     def show_page(self, executions: list[Execution], *, first_page: bool) -> None:
