@@ -43,7 +43,7 @@ def relative_age(moment: datetime, now: datetime | None = None) -> str:
     delta = abs(delta)
     if delta < 45:
         return "just now"
-    for size, unit in ((86400 * 365, "y"), (86400, "d"), (3600, "h"), (60, "min")):
+    for size, unit in ((86400 * 365.2425, "y"), (86400, "d"), (3600, "h"), (60, "min")):
         if delta >= size:
             amount = f"{int(delta // size)} {unit}"
             return f"in {amount}" if future else f"{amount} ago"
@@ -55,7 +55,10 @@ def local_time(value: str, now: datetime | None = None) -> str:
     moment = parse_timestamp(value)
     if moment is None:
         return value
-    local = moment.astimezone()
+    try:
+        local = moment.astimezone()
+    except (OverflowError, ValueError, OSError):  # year 1 or 9999 shifted past the calendar's edge
+        return f"{value} ({relative_age(moment, now)})"
     return f"{local:%Y-%m-%d %H:%M:%S %Z} ({relative_age(moment, now)})"
 
 
