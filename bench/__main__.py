@@ -1,4 +1,4 @@
-"""Run every benchmark and write ``bench/RESULTS.md``: ``python -m bench`` (about five minutes).
+"""Run every benchmark and write ``bench/RESULTS.md``: ``python -m bench`` (about a minute).
 
 ``python -m bench first_paint lookup_latency`` runs only those. Figures are medians, and each table
 compares against a floor measured in the same run: machines here are shared and noisy.
