@@ -54,23 +54,24 @@ def free_port() -> int:
 
 def wait_until_listening(process: subprocess.Popen[bytes], log: Path) -> None:
     """Read Prism's output until it says it is listening (no polling), then keep draining it to ``log``
-    so a full pipe never stalls it."""
+    so a full pipe never stalls it. Raw ``os.read`` on the descriptor: a buffered ``readline`` could pull
+    the line into Python's buffer where ``select`` no longer sees it."""
     assert process.stdout is not None
-    output = process.stdout
+    descriptor = process.stdout.fileno()
     deadline = time.monotonic() + STARTUP_SECONDS
     seen = b""
     while b"Prism is listening" not in seen:
-        ready, _, _ = select.select([output], [], [], max(0.0, deadline - time.monotonic()))
-        line = output.readline() if ready else b""
-        if not line:
+        ready, _, _ = select.select([descriptor], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(descriptor, 65536) if ready else b""
+        if not chunk:
             raise RuntimeError(f"prism did not start (exit code {process.poll()}):\n{seen.decode(errors='replace')}")
-        seen += line
+        seen += chunk
 
     def drain() -> None:
         with log.open("ab") as sink:
             sink.write(seen)
-            for rest in output:
-                sink.write(rest)
+            while chunk := os.read(descriptor, 65536):
+                sink.write(chunk)
 
     threading.Thread(target=drain, daemon=True).start()
 
