@@ -60,3 +60,10 @@ def screen_is_encodable(app: RizaApp) -> str:
     screen = app.export_screenshot()
     screen.encode("utf-8")
     return screen
+
+
+async def press_and_settle(pilot: Pilot[None], *keys: str) -> None:
+    """Let the app finish loading, press ``keys``, and wait until everything they started is drawn."""
+    await settle(pilot)
+    await pilot.press(*keys)
+    await settle(pilot)

@@ -19,7 +19,7 @@ from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.text_view import TextView
-from tests.app_helpers import WIDE, body, fully_on_screen, pane, screen_text, summary_of, title_of
+from tests.app_helpers import WIDE, body, fully_on_screen, pane, press_and_settle, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
 
 
@@ -163,9 +163,7 @@ async def test_raw_toggle_and_reload(
     record = find(store, of_type("script"))
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
+        await press_and_settle(pilot, "j")
         assert body(app) == "raw"
         assert pane_lines(pane(app, "raw"))[1].strip().startswith('2   "id":')
         await pilot.press("j")
@@ -192,9 +190,7 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
     monkeypatch.setattr("riza_tui.screens.execution.pretty_json", recording_pretty_json)
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await pilot.press("j")
-        await settle(pilot)
+        await press_and_settle(pilot, "j")
         assert body(app) == "raw"
         assert built_on and threading.main_thread().name not in built_on
         assert not pane(app, "raw").loading

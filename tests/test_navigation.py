@@ -10,7 +10,7 @@ from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.recent import RecentList
-from tests.app_helpers import WIDE, body, focused_recent_list, summary_of, title_of
+from tests.app_helpers import WIDE, body, focused_recent_list, press_and_settle, summary_of, title_of
 from tests.conftest import settle
 
 
@@ -29,8 +29,7 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         await settle(pilot)
         assert target in summary_of(app)
         assert app.main_screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
-        await pilot.press("b")
-        await settle(pilot)
+        await press_and_settle(pilot, "b")
         assert body(app) == "welcome"
         await pilot.press("down", "enter")
         await settle(pilot)
@@ -44,8 +43,7 @@ async def test_failures_filter_reloads_the_recent_list(
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         recent = await focused_recent_list(app, pilot)
-        await pilot.press("f")
-        await settle(pilot)
+        await press_and_settle(pilot, "f")
         failures = [r["id"] for r in store.records if r["exit_code"] != 0]
         assert [execution.id for execution in recent.executions] == failures
         assert all("only_non_zero_exit_codes=true" in request.raw_path for request in server.requests[-1:])
@@ -57,19 +55,16 @@ async def test_recent_list_pages_in_the_rest_near_its_end(
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         recent = await focused_recent_list(app, pilot)
-        await pilot.press("end")
-        await settle(pilot)
+        await press_and_settle(pilot, "end")
         assert len(recent.executions) == len(store) and recent.highlighted == 99
         assert title_of(recent.border_subtitle) == f"{len(store)} loaded · more below", "no empty page seen yet"
-        await pilot.press("end")
-        await settle(pilot)
+        await press_and_settle(pilot, "end")
         assert [execution.id for execution in recent.executions] == [record["id"] for record in store.records]
         list_requests = [r.raw_path for r in server.requests if r.raw_path.startswith("/v1/executions?")]
         assert list_requests[1] == f"/v1/executions?limit=100&starting_after={store.records[99]['id']}"
         assert title_of(recent.border_subtitle) == f"all {len(store)} loaded"
         assert len(list_requests) == 3
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "enter")
         assert store.records[-1]["id"] in summary_of(app)
 
 
@@ -80,8 +75,7 @@ async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert [r.raw_path for r in server.requests] == [f"/v1/executions/{store.records[5]['id']}"]
-        await pilot.press("b")
-        await settle(pilot)
+        await press_and_settle(pilot, "b")
         recent = app.main_screen.query_one(RecentList)
         assert app.focused is recent and len(recent.executions) == 100
 
@@ -116,10 +110,8 @@ async def test_a_failed_later_page_keeps_the_rows_and_says_why(
     async with app.run_test(size=WIDE) as pilot:
         recent = await focused_recent_list(app, pilot)
         server.add_fault(Fault(503, b'{"code":14,"message":"list backend down"}', path="/v1/executions?"))
-        await pilot.press("end")
-        await settle(pilot)
+        await press_and_settle(pilot, "end")
         assert len(recent.executions) == 100, "what was shown stays"
         assert "could not list executions: HTTP 503: list backend down" in title_of(recent.border_subtitle)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press_and_settle(pilot, "enter")
         assert store.records[99]["id"] in summary_of(app), "and still opens"
