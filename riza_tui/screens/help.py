@@ -24,6 +24,7 @@ KEYS = [
     ("f", "recent executions: failures only / all"),
     ("tab / shift+tab", "move between panes"),
     ("↑ ↓ ← → PgUp PgDn g G", "scroll the focused pane (the mouse wheel works too)"),
+    ("End", "recent executions: go to the end; more are loaded as you near it"),
     ("ctrl+q", "quit"),
 ]
 
