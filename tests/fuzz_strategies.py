@@ -93,27 +93,20 @@ def json_paths(value: Json, prefix: JsonPath = ()) -> list[JsonPath]:
     return paths
 
 
+DELETE = object()
+
+
 def replaced(value: Json, path: JsonPath, new: Json) -> Json:
     """A copy of ``value`` with the item at ``path`` replaced (``DELETE`` removes it)."""
     if not path:
         return new
     head, rest = path[0], path[1:]
-    if isinstance(value, dict):
-        copy = dict(value)
-        if rest or new is not DELETE:
-            copy[head] = replaced(value[head], rest, new)
-        else:
-            del copy[head]
-        return copy
-    copy_list = list(value)
+    copy = dict(value) if isinstance(value, dict) else list(value)
     if rest or new is not DELETE:
-        copy_list[int(head)] = replaced(value[int(head)], rest, new)
+        copy[head] = replaced(value[head], rest, new)
     else:
-        del copy_list[int(head)]
-    return copy_list
-
-
-DELETE = object()
+        del copy[head]
+    return copy
 
 
 DEEP_MARKER = "__deep_nesting_goes_here__"

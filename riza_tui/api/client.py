@@ -229,26 +229,16 @@ def _loads_or_none(body: bytes) -> Any:
         return None
 
 
-def _nesting_depth(value: Any, limit: int) -> int:
-    """How deeply lists and objects nest, counted without recursion and only up to ``limit + 1``."""
-    deepest = 0
+def _nests_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` levels, counted without recursion."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if deepest > limit:
-                return deepest
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
-
-
-def _loads_bounded(body: bytes) -> Any:
-    parsed = json.loads(body)
-    if _nesting_depth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise RecursionError
-    return parsed
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 async def _parse(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
@@ -260,12 +250,10 @@ async def _parse(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], Mode
 
 def _parse_now(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
     try:
-        parsed = _loads_bounded(body)
-    except RecursionError:
-        raise InvalidResponseError(
-            f"the JSON nests more than {MAX_JSON_DEPTH} levels deep; no execution does",
-            raw=_text(body, 64 * 1024),
-        ) from None
+        parsed = json.loads(body)
+        too_deep = _nests_deeper_than(parsed, MAX_JSON_DEPTH) if isinstance(parsed, dict | list) else False
+    except RecursionError:  # json.loads itself gives up near the interpreter's recursion limit
+        too_deep = True
     except ValueError as exc:
         preview = _text(body, 200).strip() or "an empty body"
         raise InvalidResponseError(
@@ -273,6 +261,10 @@ def _parse_now(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT
             raw=_text(body),
             hint="is RIZA_BASE_URL an executions API server?",
         ) from None
+    if too_deep:
+        raise InvalidResponseError(
+            f"the JSON nests more than {MAX_JSON_DEPTH} levels deep; no execution does", raw=_text(body, 64 * 1024)
+        )
     if not isinstance(parsed, dict):
         raise InvalidResponseError("the body is JSON but not an object", raw=_text(body))
     return parsed, _validate(model, parsed, body)

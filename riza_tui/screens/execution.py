@@ -21,7 +21,6 @@ from riza_tui.api.errors import InvalidResponseError
 from riza_tui.api.models import Execution
 from riza_tui.format import byte_size, pretty_json
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
-from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.state import LookupState
 from riza_tui.view import build_view, shown_execution
@@ -179,7 +178,7 @@ class ExecutionScreen(Screen[None]):
             f"riza-tui failed to lay it out ({type(error).__name__}: {error})",
             "the JSON below is what the server sent; please report this",
             state.execution_id,
-            pretty_json(mask_execution(state.fetched.raw)[0]),
+            pretty_json(shown_execution(state.fetched, reveal_secrets=False)[1]),
         )
         self.query_one(SummaryStrip).show_message(Text("✖ could not display this execution", "bold red"))
         self.query_one(ContentSwitcher).current = "error"

@@ -62,10 +62,7 @@ class RecentList(OptionList):
 
     def show_page(self, executions: list[Execution], *, first_page: bool) -> None:
         """Show a list page: the first replaces what is shown, later ones are appended. Empty ends the list."""
-        if first_page:
-            self.clear_options()
-            self._executions = []
-        self._waiting = False
+        self._page_answered(first_page=first_page)
         self._complete = not executions
         self._executions.extend(executions)
         self.add_options([recent_row(execution) for execution in executions])
@@ -76,12 +73,15 @@ class RecentList(OptionList):
 
     def show_error(self, message: str, *, first_page: bool) -> None:
         """A failed page: the rows already shown stay; the list stops paging until it is reloaded."""
+        self._page_answered(first_page=first_page)
+        self._complete = True
+        self.border_subtitle = safe_text(f"could not list executions: {message}", "red")
+
+    def _page_answered(self, *, first_page: bool) -> None:
         if first_page:
             self.clear_options()
             self._executions = []
         self._waiting = False
-        self._complete = True
-        self.border_subtitle = safe_text(f"could not list executions: {message}", "red")
 
     def _update_status(self) -> None:
         count = len(self._executions)

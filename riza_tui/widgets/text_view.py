@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -103,14 +103,12 @@ class TextView(ScrollView, can_focus=True):
         """Replace the content. ``kind`` is a pygments lexer name, "ansi" for program output, or "text"."""
         self._begin(kind, note, title, empty=not text)
         if len(text) > SPLIT_IN_THREAD_CHARS:
-            self._set_document(Document([], 0))
-            self.loading = True
-            self._prepare_in_thread(text, kind, self._generation)
+            self._prepare_while_loading(text, kind)
             return
         self._set_document(prepare(text))
         if kind not in ("text", "ansi"):
             # Plain lines are drawn first; the highlighter thread would only compete with that frame for the GIL.
-            self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation)
+            self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation, split=False)
 
     def show_built_text(
         self, build: Callable[[], str], kind: str, *, size_hint: int, title: Text | None = None
@@ -121,9 +119,12 @@ class TextView(ScrollView, can_focus=True):
             self.show_text(build(), kind, title=title)
             return
         self._begin(kind, "", title, empty=False)
+        self._prepare_while_loading(build, kind)
+
+    def _prepare_while_loading(self, source: str | Callable[[], str], kind: str) -> None:
         self._set_document(Document([], 0))
         self.loading = True
-        self._prepare_in_thread(build, kind, self._generation)
+        self._prepare_in_thread(source, kind, self._generation, split=True)
 
     def _begin(self, kind: str, note: str, title: Text | None, *, empty: bool) -> None:
         self._generation += 1
@@ -149,12 +150,11 @@ class TextView(ScrollView, can_focus=True):
     # An explicit description: without one, @work builds it from repr() of the arguments, which for 50 MB of
     # text cost 0.2 s on the UI thread (measured).
     @work(thread=True, exclusive=True, group="prepare", description="split and highlight a text pane")
-    def _prepare_in_thread(self, source: str | Callable[[], str], kind: str, generation: int) -> None:
+    def _prepare_in_thread(self, source: str | Callable[[], str], kind: str, generation: int, *, split: bool) -> None:
+        """Build the text if it is not built yet, split it when ``split`` (the UI thread has not), then highlight."""
         worker = get_current_worker()
         text = source if isinstance(source, str) else source()
-        if len(text) <= SPLIT_IN_THREAD_CHARS:
-            document = prepare(text)
-        else:
+        if split:
             lines: list[str] = []
             width = 0
             for number, chunk in enumerate(chunks_at_newlines(text)):
@@ -168,11 +168,10 @@ class TextView(ScrollView, can_focus=True):
                     drawn = threading.Event()
                     self.app.call_from_thread(self._accept, generation, Document(list(lines), width), drawn)
                     drawn.wait(timeout=FIRST_SCREEN_WAIT)
-            document = Document(lines, width)
-            self.app.call_from_thread(self._accept, generation, document)
+            self.app.call_from_thread(self._accept, generation, Document(lines, width))
         highlighted = highlight_lines(text, kind)
         if highlighted is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._accept, generation, Document(document.lines, document.width, highlighted))
+            self.app.call_from_thread(self._accept_highlighting, generation, highlighted)
 
     def _accept(self, generation: int, document: Document, drawn: threading.Event | None = None) -> None:
         if drawn is not None:
@@ -187,6 +186,13 @@ class TextView(ScrollView, can_focus=True):
             self._document = document
             self._cache.clear()
             self._update_virtual_size()
+            self.refresh()
+
+    def _accept_highlighting(self, generation: int, highlighted: list[Text]) -> None:
+        """Highlighted lines for the document already shown (call_from_thread keeps the order)."""
+        if generation == self._generation:
+            self._document = replace(self._document, highlighted=highlighted)
+            self._cache.clear()
             self.refresh()
 
     def _gutter_width(self) -> int:
@@ -225,7 +231,7 @@ class TextView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         index = scroll_y + y
-        style = self._frame_style or self.rich_style
+        style = self.rich_style if self._frame_style is None else self._frame_style
         if not self.line_count:
             if y == 0 and self._note and not self.loading:
                 return self._strip(Text(self._note, NOTE_STYLE), scroll_x, width, style)
