@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import ClassVar
+import os
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.config import ClientSettings
+from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import RizaError
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
 from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
+from riza_tui.terminal import exit_cleanly_on_signals, tolerate_invalid_input
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
 
 RECENT_PAGE = 100
-LOADING_SHOWN_AFTER = 0.08
 
 
 class RizaApp(App[None]):
@@ -35,6 +39,9 @@ class RizaApp(App[None]):
         server_label: str | None = None,
     ) -> None:
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # One key, one frame: an animated PageDown was ~19 frames and 120 KB over SSH (measured).
+            self.animation_level = "none"
         self.settings = settings
         self.initial_id = (initial_id or "").strip()
         self.demo = demo
@@ -45,10 +52,16 @@ class RizaApp(App[None]):
         )
 
     def _server_label(self) -> str:
-        host = urlsplit(self.settings.base_url).netloc or self.settings.base_url
+        shown = display_url(self.settings.base_url)
+        host = urlsplit(shown).netloc or shown
         return f"demo data · {host}" if self.demo else host
 
+    def get_driver_class(self) -> type[Driver]:
+        tolerate_invalid_input()
+        return super().get_driver_class()
+
     async def on_mount(self) -> None:
+        exit_cleanly_on_signals(lambda code: self.exit(return_code=code))
         self.client = RizaClient(self.settings)
         if self.settings.api_key and self.initial_id:
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
@@ -63,15 +76,29 @@ class RizaApp(App[None]):
     def on_lookup_requested(self, message: LookupRequested) -> None:
         self.lookup(message.execution_id)
 
-    def on_lookup_cancelled(self, _message: LookupCancelled) -> None:
+    def on_lookup_cancelled(self, message: LookupCancelled) -> None:
         self.workers.cancel_group(self, "lookup")
-        self.main_screen.state = LookupState(self.main_screen.state.execution_id, "cancelled")
+        if not message.quiet:
+            self.main_screen.state = LookupState(self.main_screen.state.execution_id, "cancelled")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on
+        screen, and the app goes on."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{event.worker.description or event.worker.name} failed: {type(error).__name__}: {error}",
+                title="riza-tui hit a bug; please report it",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
 
     def on_recent_requested(self, message: RecentRequested) -> None:
         if self.settings.api_key:
             self.load_recent(message.only_failures, message.starting_after)
 
-    @work(exclusive=True, group="lookup")
+    @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, execution_id: str) -> None:
         """Fetch one execution; a newer lookup cancels this one, and every failure becomes state."""
         screen = self.main_screen
@@ -79,13 +106,11 @@ class RizaApp(App[None]):
         if self.client is None or not self.settings.api_key:
             self.notify("Set RIZA_API_KEY or run riza-tui --demo first", severity="warning", markup=False)
             return
-        retrieval = asyncio.ensure_future(self.client.retrieve(execution_id))
+        # The loading state is one still line in the summary (no spinner over the body), so it costs no frames
+        # while waiting; cancelling this worker cancels the request inside it.
+        screen.state = LookupState(execution_id, "loading")
         try:
-            # A spinner that flashes for a fast answer is noise, and drawing it delayed that answer ~8 ms.
-            await asyncio.wait({retrieval}, timeout=LOADING_SHOWN_AFTER)
-            if not retrieval.done():
-                screen.state = LookupState(execution_id, "loading")
-            fetched = await retrieval
+            fetched = await self.client.retrieve(execution_id)
         except RizaError as error:
             screen.state = LookupState(execution_id, "failed", error=error)
         except Exception as error:  # a bug of ours must not take the app down mid-incident
@@ -93,10 +118,8 @@ class RizaApp(App[None]):
             screen.state = LookupState(execution_id, "failed", error=unexpected)
         else:
             screen.state = LookupState(execution_id, "loaded", fetched=fetched)
-        finally:
-            retrieval.cancel()  # a newer lookup or Escape cancelled this worker: stop the request too
 
-    @work(exclusive=True, group="recent")
+    @work(exclusive=True, group="recent", exit_on_error=False)
     async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:
         """One page of the recent list; reloading (a new filter) cancels a page still in flight."""
         if self.client is None:
@@ -110,5 +133,8 @@ class RizaApp(App[None]):
             )
         except RizaError as error:
             self.main_screen.show_recent_error(str(error), first_page=first_page)
+        except Exception as error:  # a bug of ours: the list says so, and the app goes on
+            self.main_screen.show_recent_error(f"unexpected {type(error).__name__}: {error}", first_page=first_page)
+            raise
         else:
             self.main_screen.show_recent(page.data, first_page=first_page)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
 
+from riza_tui.api.deep_json import copy_tree, nests_deeper_than
+
+MAX_FORMATTED_MS = 10**15  # about 31,700 years; a larger duration is shown as sent
+INDENTED_LEVELS = 40  # deeper values are printed on one line: indenting them grows the text quadratically
+
 
 def human_duration(milliseconds: int) -> str:
-    """1234 -> '1.23 s'; 59 -> '59 ms'; 75_000 -> '1 min 15 s'."""
-    if milliseconds < 0:
-        return f"{milliseconds} ms"
-    if milliseconds < 1000:
+    """1234 -> '1.23 s'; 59 -> '59 ms'; 75_000 -> '1 min 15 s'; 10**400 as sent."""
+    if milliseconds < 1000 or milliseconds >= MAX_FORMATTED_MS:
         return f"{milliseconds} ms"
     seconds = milliseconds / 1000
     if seconds < 60:
@@ -62,8 +66,41 @@ def local_time(value: str, now: datetime | None = None) -> str:
     return f"{local:%Y-%m-%d %H:%M:%S %Z} ({relative_age(moment, now)})"
 
 
-def pretty_json(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+def pretty_json(value: Any, *, ascii_only: bool = False) -> str:
+    """Indented JSON that is always strict (NaN and Infinity become strings) and stays linear in size for
+    values nested thousands deep: levels past ``INDENTED_LEVELS`` are written on one line."""
+    try:
+        if not nests_deeper_than(value, INDENTED_LEVELS):
+            return json.dumps(value, indent=2, ensure_ascii=ascii_only, default=str, allow_nan=False)
+        return "".join(_indented(value, 0, ascii_only))
+    except ValueError:  # a non-finite float somewhere: write it as a string, the way it was meant
+        return pretty_json(_finite(value), ascii_only=ascii_only)
+
+
+def _indented(value: Any, level: int, ascii_only: bool) -> list[str]:
+    if level >= INDENTED_LEVELS or not isinstance(value, dict | list) or not value:
+        return [json.dumps(value, ensure_ascii=ascii_only, default=str, allow_nan=False)]
+    inner, outer = "\n" + "  " * (level + 1), "\n" + "  " * level
+    out = ["{" if isinstance(value, dict) else "["]
+    items = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+    for index, (key, item) in enumerate(items):
+        out.append(("," if index else "") + inner)
+        if key is not None:
+            out.append(json.dumps(str(key), ensure_ascii=ascii_only) + ": ")
+        out += _indented(item, level + 1, ascii_only)
+    out.append(outer + ("}" if isinstance(value, dict) else "]"))
+    return out
+
+
+def _finite(value: Any) -> Any:
+    """A copy with NaN and the infinities as the strings JSON's non-standard extension spells them."""
+
+    def spelled(item: Any) -> Any:
+        if isinstance(item, float) and not math.isfinite(item):
+            return "NaN" if math.isnan(item) else ("Infinity" if item > 0 else "-Infinity")
+        return item
+
+    return copy_tree(value, spelled)
 
 
 def byte_size(size: int) -> str:

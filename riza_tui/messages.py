@@ -23,4 +23,9 @@ class RecentRequested(Message):
 
 
 class LookupCancelled(Message):
-    """Escape while a lookup is in flight: stop waiting for it."""
+    """Escape while a lookup is in flight: stop waiting for it. ``quiet`` when the user has moved on
+    (back to the list), so the cancellation is not reported."""
+
+    def __init__(self, *, quiet: bool = False) -> None:
+        super().__init__()
+        self.quiet = quiet

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, TextIO
 
@@ -11,7 +10,7 @@ from riza_tui.api.config import ClientSettings
 from riza_tui.api.errors import RizaError
 from riza_tui.format import pretty_json
 from riza_tui.safety.sanitize import sanitize
-from riza_tui.view import ExecutionView, Field, TextBlock, build_view, shown_execution
+from riza_tui.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
 NO_KEY_MESSAGE = (
@@ -50,6 +49,14 @@ def _fields(fields: list[Field]) -> list[str]:
     return [f"{sanitize(item.label):<{width}}  {sanitize(item.value)}" for item in fields]
 
 
+def _tolerant(stream: TextIO) -> TextIO:
+    """A stream that cannot encode a character (PYTHONIOENCODING=latin-1) writes an escape, not a traceback."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    return stream
+
+
 async def run_show(
     settings: ClientSettings,
     execution_id: str,
@@ -59,8 +66,8 @@ async def run_show(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    stdout = stdout or _tolerant(sys.stdout)
+    stderr = stderr or _tolerant(sys.stderr)
     if not settings.api_key:
         print(NO_KEY_MESSAGE, file=stderr)
         return EXIT_USAGE
@@ -70,10 +77,12 @@ async def run_show(
         except RizaError as error:
             print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
             return EXIT_API_ERROR
+    for warning in fetched_warnings(fetched):
+        print(f"riza-tui: warning: {sanitize(warning)}", file=stderr)
     execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
     if as_json:
         # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
-        stdout.write(json.dumps(raw, indent=2, ensure_ascii=True) + "\n")
+        stdout.write(pretty_json(raw, ascii_only=True) + "\n")
     else:
         stdout.write(render_plain(build_view(execution), raw))
     return EXIT_OK

@@ -257,3 +257,13 @@ def shown_execution(fetched: Fetched, *, reveal_secrets: bool) -> tuple[Executio
     if not count:
         return fetched.execution, fetched.raw, 0
     return Execution.model_validate(masked_raw), masked_raw, count
+
+
+def fetched_warnings(fetched: Fetched) -> list[str]:
+    """What a reader must know before trusting what is shown: another execution than asked for, a cut body."""
+    warnings = []
+    if fetched.id_mismatch:
+        warnings.append(f"asked for {fetched.requested_id} but the server sent {fetched.execution.id}")
+    if fetched.cut_note:
+        warnings.append(fetched.cut_note)
+    return warnings

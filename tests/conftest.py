@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
 from riza_tui.app import RizaApp
-from riza_tui.server.http import EmbeddedServer
 from riza_tui.server.store import ExecutionStore, load_store
 from riza_tui.widgets.text_view import TextView
+from tests.loopback import ScriptedServer
 
 Record = dict[str, Any]
 
@@ -27,13 +27,13 @@ def store() -> ExecutionStore:
 
 
 @pytest.fixture
-def server(store: ExecutionStore) -> Iterator[EmbeddedServer]:
-    with EmbeddedServer(store, api_key="test-key") as running:
+def server(store: ExecutionStore) -> Iterator[ScriptedServer]:
+    with ScriptedServer(store, api_key="test-key") as running:
         yield running
 
 
 @pytest.fixture
-def settings(server: EmbeddedServer) -> ClientSettings:
+def settings(server: ScriptedServer) -> ClientSettings:
     """Settings for the test server with fast retries so retry tests take milliseconds."""
     return ClientSettings(api_key=server.api_key, base_url=server.url, timeout=5.0, retry_initial_delay=0.01)
 

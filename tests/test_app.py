@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 from collections.abc import Callable
@@ -13,7 +14,6 @@ from textual.widgets import ContentSwitcher, Static
 from riza_tui.app import RizaApp
 from riza_tui.format import pretty_json
 from riza_tui.safety.mask import MASK
-from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.lookup_bar import LookupBar
@@ -21,6 +21,7 @@ from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.text_view import TextView
 from tests.app_helpers import WIDE, body, fully_on_screen, pane, press_and_settle, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
+from tests.loopback import Fault, ScriptedServer
 
 
 async def test_script_layout_shows_request_beside_response(
@@ -101,29 +102,30 @@ async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(
         assert isinstance(app.focused, LookupBar)
 
 
-async def start_slow_lookup(pilot: Pilot[None], server: EmbeddedServer) -> None:
-    """Begin a lookup the server answers only after 3 s, and return while it is in flight."""
-    server.add_fault(Fault(200, b"{}", delay=3.0, path="/v1/executions/exec_slow"))
+async def start_slow_lookup(pilot: Pilot[None], server: ScriptedServer) -> Fault:
+    """Begin a lookup the server holds until the test releases it, and return once it is in flight."""
+    held = server.hold("/v1/executions/exec_slow")
     await settle(pilot)
     await pilot.press(*"exec_slow", "enter")
+    await asyncio.to_thread(held.arrived.wait, 10)
     await pilot.pause()
+    return held
 
 
-async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await start_slow_lookup(pilot, server)
         assert app.main_screen.state.phase == "loading"
-        assert app.main_screen.query_one(ContentSwitcher).loading
+        assert "looking up exec_slow" in summary_of(app)
         await pilot.press("escape")
         await settle(pilot)
         assert app.main_screen.state.phase == "cancelled"
         assert "cancelled lookup of exec_slow" in summary_of(app)
-        assert not app.main_screen.query_one(ContentSwitcher).loading
 
 
 async def test_new_lookup_replaces_the_one_in_flight(
-    make_app: Callable[..., RizaApp], server: EmbeddedServer, store: ExecutionStore
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -158,7 +160,7 @@ async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp
 
 
 async def test_raw_toggle_and_reload(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: EmbeddedServer
+    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
 ) -> None:
     record = find(store, of_type("script"))
     app = make_app(record["id"])
@@ -241,7 +243,7 @@ async def test_80x24_stacks_panes_and_scrolls_to_them(make_app: Callable[..., Ri
         assert fully_on_screen(app, "code"), "tab to a pane and it scrolls into view"
 
 
-async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
     app = make_app("exec_anything", api_key=None)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)

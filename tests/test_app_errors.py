@@ -8,10 +8,10 @@ import pytest
 from textual.widgets import ContentSwitcher, Static
 
 from riza_tui.app import RizaApp
-from riza_tui.server.http import EmbeddedServer, Fault
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.text_view import TextView
 from tests.conftest import pane_lines, settle
+from tests.loopback import Fault, ScriptedServer
 
 WIDE = (120, 40)
 
@@ -45,7 +45,7 @@ async def lookup_and_settle(app: RizaApp, pilot: object, execution_id: str) -> N
     ],
 )
 async def test_error_kinds(
-    make_app: Callable[..., RizaApp], server: EmbeddedServer, faults: list[Fault], expected: str, hint: str
+    make_app: Callable[..., RizaApp], server: ScriptedServer, faults: list[Fault], expected: str, hint: str
 ) -> None:
     server.add_fault(
         *[Fault(f.status, f.body, truncate_to=f.truncate_to, path="/v1/executions/exec_broken") for f in faults]
@@ -63,7 +63,7 @@ async def test_error_kinds(
         assert app.main_screen.state.execution_id == "exec_next", "the app keeps taking lookups after an error"
 
 
-async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
+async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
     server.add_fault(
         Fault(200, b'{"id": "exec_x", "language": "python", "exit_code": "zero"}', path="/v1/executions/exec_x")
     )
@@ -84,8 +84,8 @@ async def test_unauthenticated(make_app: Callable[..., RizaApp], store: Executio
         assert "Unauthenticated" in message and "HTTP 401: unauthenticated" in message and "RIZA_API_KEY" in message
 
 
-async def test_timeout(make_app: Callable[..., RizaApp], server: EmbeddedServer) -> None:
-    server.add_fault(Fault(200, b"{}", delay=1.0, path="/v1/executions/exec_slow"))
+async def test_timeout(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
+    server.hold("/v1/executions/exec_slow")
     app = make_app(timeout=0.2, max_retries=0)
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_slow")
@@ -101,7 +101,7 @@ async def test_unreachable_server(make_app: Callable[..., RizaApp]) -> None:
 
 
 async def test_hostile_server_message_is_shown_as_text(
-    make_app: Callable[..., RizaApp], server: EmbeddedServer
+    make_app: Callable[..., RizaApp], server: ScriptedServer
 ) -> None:
     server.add_fault(
         Fault(
@@ -119,7 +119,7 @@ async def test_hostile_server_message_is_shown_as_text(
 
 
 async def test_invalid_id_is_refused_without_a_request(
-    make_app: Callable[..., RizaApp], server: EmbeddedServer
+    make_app: Callable[..., RizaApp], server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:

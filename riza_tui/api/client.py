@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import json
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -16,7 +18,8 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from riza_tui import __version__
-from riza_tui.api.config import ClientSettings
+from riza_tui.api import deep_json  # noqa: F401 - raises the recursion limit for deep bodies
+from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import (
     ConnectionFailedError,
     InvalidIdError,
@@ -32,9 +35,12 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_ID_LENGTH = 1024
 PARSE_IN_THREAD_BYTES = 256 * 1024
 MAX_RETRY_AFTER_SECONDS = 60.0
-# The spec nests 8 levels at most; unknown fields may add some. Deeper JSON is refused so nothing later
-# (masking, pretty-printing, pydantic) can exhaust the interpreter's recursion limit on it.
-MAX_JSON_DEPTH = 64
+# A body too deep for the parser is read again with what lies below this depth replaced by a note.
+CUT_DEPTH = 1000
+SCRUBBED = "••••"
+STRUCTURAL = re.compile(r'["\[\]{}]')
+MIN_SCRUBBED_SECRET = 4
+
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -70,6 +76,8 @@ class RizaClient:
 
     def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        self.shown_url = display_url(settings.base_url)
+        self._secrets = _secrets_of(settings)
         headers = {"User-Agent": f"riza-tui/{__version__} httpx/{httpx.__version__}", "Accept": "application/json"}
         if settings.api_key:
             headers["Authorization"] = f"Bearer {settings.api_key}"
@@ -98,8 +106,16 @@ class RizaClient:
         path = execution_path(execution_id)
         started = time.perf_counter()
         reply = await self._request(path, {})
-        parsed, execution = await _parse(Execution, reply.body)
-        return Fetched(execution, parsed, len(reply.body), time.perf_counter() - started)
+        try:
+            parsed, execution = await _parse(Execution, reply.body)
+        except _TooDeep:
+            received = _text(reply.body)
+            parsed, execution = await _parse(Execution, _cut_deep(received, CUT_DEPTH).encode())
+            note = f"the body nests too deep to read whole; values below level {CUT_DEPTH:,} are replaced by a note"
+            return Fetched(
+                execution, parsed, len(reply.body), time.perf_counter() - started, execution_id.strip(), received, note
+            )
+        return Fetched(execution, parsed, len(reply.body), time.perf_counter() - started, execution_id.strip())
 
     async def get_execution(self, execution_id: str) -> Execution:
         return (await self.retrieve(execution_id)).execution
@@ -116,7 +132,12 @@ class RizaClient:
         if only_failures:
             params["only_non_zero_exit_codes"] = "true"
         reply = await self._request("/v1/executions", params)
-        return (await _parse(ExecutionList, reply.body))[1]
+        try:
+            return (await _parse(ExecutionList, reply.body))[1]
+        except _TooDeep:
+            raise InvalidResponseError(
+                "the list page nests too deep to read", raw=_text(reply.body, 64 * 1024)
+            ) from None
 
     async def iter_executions(self, *, page_size: int = 100, only_failures: bool = False) -> AsyncIterator[Execution]:
         """Every execution, page by page, until the server returns an empty page."""
@@ -133,29 +154,49 @@ class RizaClient:
             cursor = next_cursor
 
     async def _request(self, path: str, params: Mapping[str, str]) -> _Reply:
+        """One request with its retries, all within one deadline of ``settings.timeout`` seconds."""
+        deadline = time.monotonic() + self.settings.timeout
+        try:
+            async with asyncio.timeout(self.settings.timeout):
+                return await self._request_with_retries(path, params, deadline)
+        except TimeoutError:
+            raise self._scrubbed(
+                TimeoutFailedError(
+                    f"no complete answer from {self.shown_url} within {self.settings.timeout:g} s (retries included)",
+                    hint="try again, or raise --timeout",
+                )
+            ) from None
+
+    async def _request_with_retries(self, path: str, params: Mapping[str, str], deadline: float) -> _Reply:
         retries = 0
         while True:
             retry_after: httpx.Headers | None = None
             try:
                 reply = await self._send_once(path, params)
             except httpx.TimeoutException:
-                error: RizaError = TimeoutFailedError(
-                    f"no answer from {self.settings.base_url} within {self.settings.timeout:g} s",
-                    hint="try again, or raise --timeout",
-                )
+                raise TimeoutError from None
             except httpx.HTTPError as exc:
-                error = _transport_error(exc, self.settings.base_url)
+                error = _transport_error(exc, self.shown_url)
             else:
-                if reply.status < 400:
+                if 200 <= reply.status < 300:
                     return reply
                 error = status_error(reply.status, _text(reply.body, 2000), _loads_or_none(reply.body))
                 retry_after = reply.headers
                 if reply.status not in RETRYABLE_STATUSES and reply.status < 500:
-                    raise error
+                    raise self._scrubbed(error)
             if retries >= self.settings.max_retries:
-                raise error
-            await asyncio.sleep(self._retry_delay(retries, retry_after))
+                raise self._scrubbed(error)
+            delay = self._retry_delay(retries, retry_after)
+            left = deadline - time.monotonic()
+            if delay >= left:
+                error.hint = f"the server asked to retry after {delay:g} s; only {max(left, 0):.1f} s of --timeout left"
+                raise self._scrubbed(error)
+            await asyncio.sleep(delay)
             retries += 1
+
+    def _scrubbed(self, error: RizaError) -> RizaError:
+        """The error with the API key and the URL's password replaced wherever the server echoed them."""
+        return scrub_error(error, self._secrets)
 
     async def _send_once(self, path: str, params: Mapping[str, str]) -> _Reply:
         cap = self.settings.max_response_bytes
@@ -170,7 +211,14 @@ class RizaClient:
                 if total > cap:
                     raise ResponseTooLargeError(_too_large(total, cap))
                 chunks.append(chunk)
-            return _Reply(response.status_code, b"".join(chunks), response.headers)
+            return _Reply(response.status_code, self._scrub_bytes(b"".join(chunks)), response.headers)
+
+    def _scrub_bytes(self, body: bytes) -> bytes:
+        for secret in self._secrets:
+            encoded = secret.encode("utf-8", "surrogatepass")
+            if encoded in body:
+                body = body.replace(encoded, SCRUBBED.encode())
+        return body
 
     def _retry_delay(self, retries: int, headers: httpx.Headers | None) -> float:
         """Retry-After (or retry-after-ms) when the server gives a sane one, else backoff with jitter."""
@@ -194,9 +242,33 @@ def _retry_after_seconds(headers: httpx.Headers) -> float | None:
         except ValueError:
             when = email.utils.parsedate_to_datetime(value) if value.strip() else None
             seconds = when.timestamp() - time.time() if when is not None else None
-    if seconds is None or not 0 <= seconds <= MAX_RETRY_AFTER_SECONDS:
+    if seconds is None or not seconds >= 0:
         return None
     return seconds
+
+
+def _secrets_of(settings: ClientSettings) -> list[str]:
+    found = [settings.api_key or ""]
+    with contextlib.suppress(ValueError):
+        found.append(urlsplit(settings.base_url).password or "")
+    return [secret for secret in found if len(secret) >= MIN_SCRUBBED_SECRET]
+
+
+def scrub_error(error: RizaError, secrets: list[str]) -> RizaError:
+    """Replace each secret in every text the error carries (message, hint, body, raw body)."""
+
+    def scrub(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, SCRUBBED)
+        return text
+
+    error.message, error.hint = scrub(error.message), scrub(error.hint)
+    error.args = (error.message,)
+    for name in ("body", "raw", "server_message"):
+        value = getattr(error, name, None)
+        if isinstance(value, str):
+            setattr(error, name, scrub(value))
+    return error
 
 
 def _transport_error(exc: httpx.HTTPError, base_url: str) -> RizaError:
@@ -229,16 +301,47 @@ def _loads_or_none(body: bytes) -> Any:
         return None
 
 
-def _nests_deeper_than(value: Any, limit: int) -> bool:
-    """Whether lists and objects nest more than ``limit`` levels, counted without recursion."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return False
+class _TooDeep(Exception):
+    """The body nests deeper than the parser can go."""
+
+
+def _cut_deep(text: str, depth: int) -> str:
+    """``text`` with every array or object below ``depth`` replaced by a string saying so, so that the
+    execution's summary and shallow parts can be read. One pass over the structural characters, no recursion."""
+    note = json.dumps(f"… nested deeper than {depth:,} levels: cut here (j shows the body as received)")
+    pieces: list[str] = []
+    kept_from = level = position = 0
+    cut_from = -1
+    while (match := STRUCTURAL.search(text, position)) is not None:
+        char, position = match.group(), match.end()
+        if char == '"':
+            position = _string_end(text, position)
+            if position < 0:
+                return text  # an unterminated string: the parser will say so
+        elif char in "[{":
+            level += 1
+            if level == depth + 1:
+                cut_from = match.start()
+        else:
+            if level == depth + 1:
+                pieces += [text[kept_from:cut_from], note]
+                kept_from = position
+            level -= 1
+    pieces.append(text[kept_from:])
+    return "".join(pieces)
+
+
+def _string_end(text: str, start: int) -> int:
+    """The index just after the quote that closes the string opened before ``start``, or -1."""
+    end = start
+    while (end := text.find('"', end)) != -1:
+        backslash = end - 1
+        while backslash >= start and text[backslash] == "\\":
+            backslash -= 1
+        if (end - 1 - backslash) % 2 == 0:
+            return end + 1
+        end += 1
+    return -1
 
 
 async def _parse(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
@@ -251,9 +354,8 @@ async def _parse(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], Mode
 def _parse_now(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT]:
     try:
         parsed = json.loads(body)
-        too_deep = _nests_deeper_than(parsed, MAX_JSON_DEPTH) if isinstance(parsed, dict | list) else False
-    except RecursionError:  # json.loads itself gives up near the interpreter's recursion limit
-        too_deep = True
+    except RecursionError:  # json.loads gives up at the interpreter's recursion limit: see deep_json
+        raise _TooDeep from None
     except ValueError as exc:
         preview = _text(body, 200).strip() or "an empty body"
         raise InvalidResponseError(
@@ -261,10 +363,6 @@ def _parse_now(model: type[ModelT], body: bytes) -> tuple[dict[str, Any], ModelT
             raw=_text(body),
             hint="is RIZA_BASE_URL an executions API server?",
         ) from None
-    if too_deep:
-        raise InvalidResponseError(
-            f"the JSON nests more than {MAX_JSON_DEPTH} levels deep; no execution does", raw=_text(body, 64 * 1024)
-        )
     if not isinstance(parsed, dict):
         raise InvalidResponseError("the body is JSON but not an object", raw=_text(body))
     return parsed, _validate(model, parsed, body)

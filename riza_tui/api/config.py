@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_BASE_URL = "https://api.riza.io"
 DEFAULT_TIMEOUT = 30.0
@@ -39,3 +40,28 @@ class ClientSettings:
             base_url=(base_url or env.get("RIZA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         )
+
+
+def check_base_url(url: str) -> str:
+    """The URL without a trailing slash, or ValueError saying in one line what is wrong with it."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as error:
+        raise ValueError(f"not a valid URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must look like https://api.riza.io (http or https, with a host)")
+    return url.rstrip("/")
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown: a password in it is replaced, so it never reaches a screen or a log."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return url.split("@", 1)[-1] if "@" in url else url
+    host = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:••••@{host}"))

@@ -216,6 +216,15 @@ class Fetched:
     raw: dict[str, Any]
     size: int
     elapsed: float
+    requested_id: str = ""
+    # Set only when the body nested too deep to read whole: the body as received, and why it was cut.
+    received: str | None = None
+    cut_note: str = ""
+
+    @property
+    def id_mismatch(self) -> bool:
+        """The server answered with another execution than the one asked for."""
+        return bool(self.requested_id) and self.execution.id != self.requested_id
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:

@@ -7,8 +7,12 @@ references stay visible: they say *which* secret was used without giving it away
 
 from __future__ import annotations
 
-import copy
+import json
+import re
 from typing import Any
+
+from riza_tui.api.deep_json import copy_tree
+from riza_tui.format import pretty_json
 
 MASK = "••••••••"
 SECRET_KEYS = frozenset({"token", "password", "api_key", "apikey", "secret", "authorization", "client_secret"})
@@ -16,19 +20,23 @@ AUTH_SECRET_KEYS = frozenset({"token", "password", "value"})
 
 
 def mask_execution(raw: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """A masked deep copy of an execution's JSON, and how many values were masked."""
-    masked = copy.deepcopy(raw)
-    details = masked.get("details")
+    """A masked copy of an execution's JSON, and how many values were masked.
+
+    Only the request side is copied (the response, which may be 50 MB, holds nothing masked and is shared),
+    and copying and walking use explicit stacks: a request may nest thousands of levels deep.
+    """
+    details = raw.get("details")
     if not isinstance(details, dict):
-        return masked, 0
+        return dict(raw), 0
+    masked_details = {key: value if key == "response" else copy_tree(value) for key, value in details.items()}
     counter = [0]
-    if isinstance(details.get("request"), dict):
-        _walk(details["request"], counter)
+    if isinstance(masked_details.get("request"), dict):
+        _walk(masked_details["request"], counter)
     else:
-        for key, value in details.items():
+        for key, value in masked_details.items():
             if key != "response":
                 _walk(value, counter)
-    return masked, counter[0]
+    return {**raw, "details": masked_details}, counter[0]
 
 
 def _hide(value: Any, counter: list[int]) -> Any:
@@ -38,22 +46,24 @@ def _hide(value: Any, counter: list[int]) -> Any:
     return value
 
 
-def _walk(node: Any, counter: list[int]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _walk(item, counter)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        if key == "env":
-            _mask_env(value, counter)
-        elif key == "auth" and isinstance(value, dict):
-            _mask_auth(value, counter)
-        elif isinstance(key, str) and key.lower() in SECRET_KEYS:
-            node[key] = _hide(value, counter)
-        else:
-            _walk(value, counter)
+def _walk(root: Any, counter: list[int]) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key == "env":
+                _mask_env(value, counter)
+            elif key == "auth" and isinstance(value, dict):
+                _mask_auth(value, counter)
+            elif isinstance(key, str) and key.lower() in SECRET_KEYS:
+                node[key] = _hide(value, counter)
+            else:
+                stack.append(value)
 
 
 def _mask_env(env: Any, counter: list[int]) -> None:
@@ -72,3 +82,54 @@ def _mask_auth(auth: dict[str, Any], counter: list[int]) -> None:
             for key in scheme:
                 if key in AUTH_SECRET_KEYS or key.lower() in SECRET_KEYS:
                     scheme[key] = _hide(scheme[key], counter)
+
+
+# A body that is not an execution (schema-invalid, truncated, not JSON) is masked by a tolerant scan: the
+# string value of any key that names a secret, every value inside an "env" object, and bearer tokens.
+_QUOTED = r'"((?:[^"\\]|\\.)*)'
+SECRET_VALUE = re.compile(
+    r'("(?:value|token|password|authorization|api_key|apikey|secret|client_secret)"\s*:\s*)' + _QUOTED + '"?',
+    re.IGNORECASE,
+)
+ENV_OBJECT = re.compile(r'"env"\s*:\s*\{([^{}]*)\}?')
+ENV_VALUE = re.compile(r'("(?:[^"\\]|\\.)*"\s*:\s*)' + _QUOTED + '"?')
+BEARER = re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}")
+
+
+def mask_body_text(text: str) -> tuple[str, int]:
+    """``text`` (any body, JSON or not, whole or cut short) with secret-looking values masked, and how many.
+
+    JSON that parses as an object is masked like an execution; anything else is scanned tolerantly.
+    """
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        parsed = None
+    if not isinstance(parsed, dict):
+        return _scan(text)
+    masked, count = mask_execution(parsed)
+    rescanned, more = _scan(pretty_json(masked))  # secrets outside the request: an error body's echo, say
+    return rescanned, count + more
+
+
+def _scan(text: str) -> tuple[str, int]:
+    count = 0
+
+    def hide_value(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(2) in ("", MASK):
+            return match.group(0)
+        count += 1
+        return f'{match.group(1)}"{MASK}"'
+
+    def hide_env(match: re.Match[str]) -> str:
+        return match.group(0).replace(match.group(1), ENV_VALUE.sub(hide_value, match.group(1)))
+
+    def hide_token(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return f"{match.group(1)}{match.group(2)}{MASK}"
+
+    text = ENV_OBJECT.sub(hide_env, text)
+    text = SECRET_VALUE.sub(hide_value, text)
+    return BEARER.sub(hide_token, text), count

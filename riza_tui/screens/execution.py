@@ -17,17 +17,19 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from riza_tui.api.errors import InvalidResponseError
+from riza_tui.api.errors import InvalidResponseError, RizaError
 from riza_tui.api.models import Execution
 from riza_tui.format import byte_size, pretty_json
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
+from riza_tui.safety.mask import mask_body_text
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.state import LookupState
-from riza_tui.view import build_view, shown_execution
+from riza_tui.view import build_view, fetched_warnings, shown_execution
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.error_panel import ErrorPanel
 from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
+from riza_tui.widgets.palette import palette_for
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
@@ -82,6 +84,7 @@ class ExecutionScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_state())
         self._render_state()
         if self.state.phase in ("loaded", "failed"):
             self.focus_result()
@@ -102,7 +105,7 @@ class ExecutionScreen(Screen[None]):
             text.append("Recent executions", "bold")
             text.append(" (newest first" + ("; failures only" if self.only_failures else "") + "; f toggles failures)")
         else:
-            text.append("\n" + NO_KEY_HELP, "yellow")
+            text.append("\n" + NO_KEY_HELP, palette_for(self.app).warn)
         self.query_one("#welcome-text", Static).update(text)
         self.query_one(RecentList).display = self._has_key
         self.query_one(SummaryStrip).show_message(Text("no execution open", "dim"))
@@ -126,6 +129,8 @@ class ExecutionScreen(Screen[None]):
         self.post_message(RecentRequested(self.only_failures, starting_after=message.starting_after))
 
     def watch_state(self, old: LookupState, new: LookupState) -> None:
+        if new.phase == "loaded" and new.execution_id != old.execution_id:
+            self.set_reactive(ExecutionScreen.reveal_secrets, False)  # revealing is for one execution only
         if not self.is_mounted:  # a deep-linked lookup starts before the screen is built; on_mount draws it
             return
         self._render_state()
@@ -147,23 +152,21 @@ class ExecutionScreen(Screen[None]):
     def _render_state(self) -> None:
         """The one place that fills the summary and body from the current state."""
         state = self.state
-        body = self.query_one(ContentSwitcher)
-        body.loading = state.phase == "loading"
+        palette = palette_for(self.app)
         summary = self.query_one(SummaryStrip)
         if state.phase == "idle":
             self._show_welcome()
         elif state.phase == "loading":
+            # One still line, not a spinner over the body: over SSH an animation costs bytes every frame.
             summary.show_message(
-                Text.assemble(("looking up ", "dim"), safe_text(state.execution_id, "bold"), ("…", "dim"))
+                Text.assemble(
+                    ("looking up ", "dim"), safe_text(state.execution_id, "bold"), ("…  Escape cancels", "dim")
+                )
             )
         elif state.phase == "cancelled":
-            summary.show_message(Text.assemble(("cancelled lookup of ", "yellow"), safe_text(state.execution_id)))
+            summary.show_message(Text.assemble(("cancelled lookup of ", palette.warn), safe_text(state.execution_id)))
         elif state.phase == "failed" and state.error is not None:
-            error = state.error
-            raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
-            self.query_one(ErrorPanel).show_error(error.title, error.message, error.hint, state.execution_id, raw)
-            summary.show_message(Text.assemble((f"✖ {error.title}", "bold red")))
-            body.current = "error"
+            self._show_error(state.error, state.execution_id)
         elif state.phase == "loaded" and state.fetched is not None:
             try:
                 self._show_execution(state)
@@ -180,32 +183,59 @@ class ExecutionScreen(Screen[None]):
             state.execution_id,
             pretty_json(shown_execution(state.fetched, reveal_secrets=False)[1]),
         )
-        self.query_one(SummaryStrip).show_message(Text("✖ could not display this execution", "bold red"))
+        self.query_one(SummaryStrip).show_message(
+            Text("✖ could not display this execution", palette_for(self.app).fail)
+        )
         self.query_one(ContentSwitcher).current = "error"
 
     def _show_execution(self, state: LookupState) -> None:
         fetched = state.fetched
         assert fetched is not None
         execution, raw, secrets = shown_execution(fetched, reveal_secrets=self.reveal_secrets)
-        self.query_one(SummaryStrip).show_execution(execution, secrets=secrets, revealed=self.reveal_secrets)
+        self.query_one(SummaryStrip).show_execution(
+            execution,
+            secrets=secrets,
+            revealed=self.reveal_secrets,
+            palette=palette_for(self.app),
+            warnings=fetched_warnings(fetched),
+        )
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)
         if self.raw_mode or not view.has_details:
             reason = "" if self.raw_mode else self._why_raw(execution)
             title = Text.assemble(("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason)
+            received = fetched.received
+            if received is not None:  # too deep to read whole: the body exactly as it came, masked as text
+                received = received if self.reveal_secrets else mask_body_text(received)[0]
             self.query_one("#raw", TextView).show_built_text(
-                lambda: pretty_json(raw), "json", size_hint=fetched.size, title=title
+                (lambda: received) if received is not None else (lambda: pretty_json(raw)),
+                "json",
+                size_hint=fetched.size,
+                title=title,
             )
             body.current = "raw"
         else:
             self.query_one(DetailPane).show_view(view)
             body.current = "detail"
 
-    @staticmethod
-    def _why_raw(execution: Execution) -> Text:
+    def _show_error(self, error: RizaError, execution_id: str) -> None:
+        """The error panel, with the body the server sent masked like every other view unless revealed."""
+        raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
+        note = ""
+        if raw is not None and not self.reveal_secrets:
+            raw, masked = mask_body_text(raw)
+            note = f"{masked} secret-looking value{'s' if masked != 1 else ''} masked (s reveals)" if masked else ""
+        elif raw is not None:
+            note = "secrets REVEALED (s hides)"
+        self.query_one(ErrorPanel).show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
+        self.query_one(SummaryStrip).show_message(Text(f"✖ {error.title}", palette_for(self.app).fail))
+        self.query_one(ContentSwitcher).current = "error"
+
+    def _why_raw(self, execution: Execution) -> Text:
+        warn = palette_for(self.app).warn
         if execution.details is None:
-            return Text(" · the server sent no details for this execution", "yellow")
-        return Text.assemble((" · details of a type this version does not know: ", "yellow"), safe_text(execution.kind))
+            return Text(" · the server sent no details for this execution", warn)
+        return Text.assemble((" · details of a type this version does not know: ", warn), safe_text(execution.kind))
 
     def focus_result(self) -> None:
         """After a lookup, put focus where the answer is, so single-key bindings work at once."""
@@ -226,7 +256,9 @@ class ExecutionScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         loaded = self.state.phase == "loaded"
-        if action in ("toggle_secrets", "toggle_raw"):
+        if action == "toggle_secrets":
+            return loaded or self.state.phase == "failed"
+        if action == "toggle_raw":
             return loaded
         if action == "reload":
             return bool(self.state.execution_id) and self.state.phase != "idle"
@@ -267,6 +299,8 @@ class ExecutionScreen(Screen[None]):
             self.maximize(self.focused)
 
     def action_back(self) -> None:
+        if self.state.phase == "loading":  # its late answer must not take the user away from the list
+            self.post_message(LookupCancelled(quiet=True))
         self.state = LookupState()
         recent = self.query_one(RecentList)
         recent.focus()

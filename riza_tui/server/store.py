@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from riza_tui.api import deep_json  # noqa: F401 - raises the recursion limit for deep data files
 from riza_tui.api.models import Execution, field_path
 
 SAMPLE_DATA = "executions.json.gz"
@@ -89,14 +90,30 @@ def parse_records(text: str, source: str) -> list[dict[str, Any]]:
     return [record for _, record in numbered]
 
 
+def _loads(text: str) -> Any:
+    """json.loads, with the refusals of its own limits (nesting, integer digits) as ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+
+
 def _split_records(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as whole_error:
-        try:
-            lines = [(n, json.loads(line)) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
-        except json.JSONDecodeError:
-            raise DataError(f"{source}: not valid JSON or JSON Lines: {whole_error}") from None
+        document = _loads(text)
+    except ValueError as whole_error:
+        if not isinstance(whole_error, json.JSONDecodeError) or text.lstrip().startswith("["):
+            raise DataError(f"{source}: not valid JSON: {whole_error}") from None
+        lines = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                lines.append((number, _loads(line)))
+            except ValueError as line_error:
+                if not lines:  # not even the first line is a record: this is no JSON Lines file
+                    raise DataError(f"{source}: not valid JSON or JSON Lines: {whole_error}") from None
+                raise DataError(f"{source}: line {number}: not valid JSON: {line_error}") from None
         return lines, "line"
     if isinstance(document, dict) and "data" in document:
         document = document["data"]
@@ -113,8 +130,10 @@ def load_store(path: Path | None = None) -> ExecutionStore:
         blob = resources.files("riza_tui.demo").joinpath(SAMPLE_DATA).read_bytes()
         return ExecutionStore(parse_records(gzip.decompress(blob).decode(), "bundled sample data"))
     try:
+        if not path.is_file():  # a FIFO or a device would block the read forever
+            raise DataError(f"{path}: not a regular file")
         blob = path.read_bytes()
         text = (gzip.decompress(blob) if path.suffix == ".gz" else blob).decode()
-    except (OSError, UnicodeDecodeError, gzip.BadGzipFile) as exc:
+    except (OSError, UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
     return ExecutionStore(parse_records(text, str(path)))

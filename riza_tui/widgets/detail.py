@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from riza_tui.format import byte_size
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.view import ExecutionView, Field, TextBlock
-from riza_tui.widgets.summary import STATUS_STYLES
+from riza_tui.widgets.palette import palette_for
 from riza_tui.widgets.text_view import TextView
 
 REQUEST_PANES = ("code", "input", "request", "files")
@@ -66,7 +66,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self._fill("files", files_block(view.files) if view.files else None)
         status = None
         if view.output_status is not None:
-            status = safe_text(f" {view.output_status} ", STATUS_STYLES.get(view.output_status, "reverse"))
+            status = safe_text(f" {view.output_status} ", palette_for(self.app).badge(view.output_status))
         self._fill("output", view.output, status)
         self._fill("stdout", view.stdout)
         self._fill("stderr", view.stderr)

@@ -12,18 +12,20 @@ from rich.text import Span, Text
 from riza_tui.safety.sanitize import safe_ansi_line, safe_text, sanitize
 
 HIGHLIGHT_LIMIT = 1_000_000
-THEME = "monokai"
+DARK_THEME, LIGHT_THEME = "monokai", "friendly"
 PLAIN_KINDS = ("text", "ansi", "")
 
 
-def highlight_lines(text: str, lexer: str) -> list[Text] | None:
+def highlight_lines(text: str, lexer: str, *, dark: bool = True) -> list[Text] | None:
     """Every line of ``text`` highlighted as ``lexer``, or None when it is too big or not code."""
     if lexer in PLAIN_KINDS or len(text) > HIGHLIGHT_LIMIT:
         return None
     from rich.syntax import Syntax  # with pygments: imported by the highlighter thread, not at start-up
 
     prepared = sanitize(text.replace("\r\n", "\n"))
-    syntax = Syntax(prepared, lexer, theme=THEME, background_color="default", word_wrap=False)
+    syntax = Syntax(
+        prepared, lexer, theme=DARK_THEME if dark else LIGHT_THEME, background_color="default", word_wrap=False
+    )
     highlighted = syntax.highlight(prepared)
     lines = [_without_background(line) for line in highlighted.split("\n", allow_blank=True)]
     expected = prepared.count("\n") + 1

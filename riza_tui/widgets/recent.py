@@ -15,19 +15,20 @@ from riza_tui.api.models import Execution
 from riza_tui.format import human_duration, parse_timestamp, relative_age
 from riza_tui.messages import LookupRequested
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.widgets.palette import Palette, palette_for
 
 # Ask for the next page while this many rows are still below the highlight or the viewport.
 LOOKAHEAD_ROWS = 30
 
 
-def recent_row(execution: Execution) -> Text:
+def recent_row(execution: Execution, palette: Palette) -> Text:
     ok = execution.exit_code == 0
     # One line per execution, even at 80 columns: a longer ID is cut with an ellipsis, never wrapped.
     row = Text(no_wrap=True, overflow="ellipsis")
-    row.append("● " if ok else "✖ ", "green" if ok else "bold red")
+    row.append("● " if ok else "✖ ", palette.ok if ok else palette.fail)
     row.append_text(safe_text(execution.id.ljust(30)))
     row.append_text(safe_text(f" {execution.language:<10}"))
-    row.append(f" exit {execution.exit_code:<3}", "green" if ok else "red")
+    row.append(f" exit {execution.exit_code:<3}", palette.ok if ok else palette.fail)
     row.append(f" {human_duration(execution.duration):>8}", "dim")
     moment = parse_timestamp(execution.started_at)
     row.append_text(safe_text(f"  {relative_age(moment) if moment else execution.started_at}", "dim"))
@@ -65,7 +66,8 @@ class RecentList(OptionList):
         self._page_answered(first_page=first_page)
         self._complete = not executions
         self._executions.extend(executions)
-        self.add_options([recent_row(execution) for execution in executions])
+        palette = palette_for(self.app)
+        self.add_options([recent_row(execution, palette) for execution in executions])
         if first_page and executions:
             self.highlighted = 0
         self._update_status()
@@ -75,7 +77,7 @@ class RecentList(OptionList):
         """A failed page: the rows already shown stay; the list stops paging until it is reloaded."""
         self._page_answered(first_page=first_page)
         self._complete = True
-        self.border_subtitle = safe_text(f"could not list executions: {message}", "red")
+        self.border_subtitle = safe_text(f"could not list executions: {message}", palette_for(self.app).fail)
 
     def _page_answered(self, *, first_page: bool) -> None:
         if first_page:

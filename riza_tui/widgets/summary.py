@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from riza_tui.api.models import Execution, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.format import human_duration, local_time
 from riza_tui.safety.sanitize import safe_text
-
-OK_STYLE, FAIL_STYLE, DIM = "bold green", "bold red", "dim"
-STATUS_STYLES = {"valid": "black on green", "error": "white on red", "json_serialization_error": "black on yellow"}
+from riza_tui.widgets.palette import Palette
 
 
-def exit_badge(exit_code: int) -> Text:
-    return Text(f" exit {exit_code} ", "black on green" if exit_code == 0 else "white on red")
+def exit_badge(exit_code: int, palette: Palette) -> Text:
+    return Text(f" exit {exit_code} ", palette.badge_ok if exit_code == 0 else palette.badge_fail)
 
 
-def summary_text(execution: Execution, *, secrets: int, revealed: bool) -> Text:
+def summary_text(
+    execution: Execution, *, secrets: int, revealed: bool, palette: Palette, warnings: list[str] | None = None
+) -> Text:
     """Two lines: identity and outcome, then time and provenance. Every value is sanitised."""
     top = Text()
+    for warning in warnings or []:
+        top.append_text(safe_text(f"⚠ {warning}  ", palette.warn + Style(bold=True)))
     top.append_text(safe_text(execution.id, "bold"))
     top.append("  ")
-    top.append_text(safe_text(execution.kind or "no details", "bold cyan"))
+    top.append_text(safe_text(execution.kind or "no details", palette.kind))
     top.append(" · ")
     top.append_text(safe_text(execution.language))
     top.append("  ")
-    top.append_text(exit_badge(execution.exit_code))
+    top.append_text(exit_badge(execution.exit_code, palette))
     details = execution.details
     if isinstance(details, FunctionDetails | ToolDetails):
         status = details.response.output_status
         top.append(" ")
-        top.append_text(safe_text(f" {status} ", STATUS_STYLES.get(status, "reverse")))
+        top.append_text(safe_text(f" {status} ", palette.badge(status)))
     top.append(f"  {human_duration(execution.duration)}")
-    bottom = Text(style=DIM)
+    bottom = Text(style=palette.muted)
     bottom.append("started ")
     bottom.append_text(safe_text(local_time(execution.started_at)))
     provenance: list[tuple[str, str | None]] = []
@@ -47,15 +50,17 @@ def summary_text(execution: Execution, *, secrets: int, revealed: bool) -> Text:
             bottom.append_text(safe_text(value))
     plural = "s" if secrets != 1 else ""
     if secrets and revealed:
-        bottom.append(f"  {secrets} secret{plural} REVEALED (s to hide)", "bold yellow")
+        bottom.append(f"  {secrets} secret{plural} REVEALED (s to hide)", palette.warn + Style(bold=True, dim=False))
     elif secrets:
-        bottom.append(f"  {secrets} secret{plural} masked (s to reveal)", "yellow")
+        bottom.append(f"  {secrets} secret{plural} masked (s to reveal)", palette.warn + Style(dim=False))
     return Text("\n").join([top, bottom])
 
 
 class SummaryStrip(Static):
-    def show_execution(self, execution: Execution, *, secrets: int, revealed: bool) -> None:
-        self.update(summary_text(execution, secrets=secrets, revealed=revealed))
+    def show_execution(
+        self, execution: Execution, *, secrets: int, revealed: bool, palette: Palette, warnings: list[str]
+    ) -> None:
+        self.update(summary_text(execution, secrets=secrets, revealed=revealed, palette=palette, warnings=warnings))
 
     def show_message(self, message: Text) -> None:
         self.update(message)

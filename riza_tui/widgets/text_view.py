@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -25,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from riza_tui.safety.sanitize import safe_text, split_lines
+from riza_tui.safety.sanitize import UNSAFE_CHARS, sanitize, split_lines
 from riza_tui.widgets.highlight import highlight_lines, plain_line
 
 SPLIT_IN_THREAD_CHARS = 256 * 1024
@@ -50,7 +51,35 @@ def prepare(text: str) -> Document:
     lines = split_lines(text)
     if lines and lines[-1] == "":
         lines.pop()
-    return Document(lines, max(map(len, lines), default=0))
+    if text.isascii() and "\t" not in text and not UNSAFE_CHARS.search(text):
+        return Document(lines, max(map(len, lines), default=0))  # one cell a character: the fast, common case
+    return Document(lines, max(map(line_cells, lines), default=0))
+
+
+def line_cells(line: str) -> int:
+    """How many terminal cells a line takes as drawn: escapes are wider than what they replace, CJK is 2 wide."""
+    shown = sanitize(line)
+    return cell_len(shown.expandtabs(4) if "\t" in shown else shown)
+
+
+def cell_window(line: str, start_cell: int, width: int) -> str:
+    """The part of a (long, sanitised) line that covers cells ``start_cell`` to ``start_cell + width``."""
+    if line.isascii():
+        return line[start_cell : start_cell + width]
+    index = cells = 0
+    step = 1024
+    while index < len(line) and cells + cell_len(line[index : index + step]) <= start_cell:
+        cells += cell_len(line[index : index + step])
+        index += step
+    while index < len(line) and cells < start_cell:
+        cells += cell_len(line[index])
+        index += 1
+    end = index
+    taken = 0
+    while end < len(line) and taken < width:
+        taken += cell_len(line[end])
+        end += 1
+    return line[index:end]
 
 
 def chunks_at_newlines(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
@@ -89,7 +118,9 @@ class TextView(ScrollView, can_focus=True):
         self._note = ""
         self._generation = 0
         self._cache: OrderedDict[int, Text] = OrderedDict()
+        self._long_lines: OrderedDict[int, str] = OrderedDict()
         self._frame_style: Style | None = None
+        self._dark = True
 
     @property
     def line_count(self) -> int:
@@ -102,13 +133,14 @@ class TextView(ScrollView, can_focus=True):
     def show_text(self, text: str, kind: str = "text", *, note: str = "", title: Text | None = None) -> None:
         """Replace the content. ``kind`` is a pygments lexer name, "ansi" for program output, or "text"."""
         self._begin(kind, note, title, empty=not text)
+        self._dark = self.app.current_theme.dark
         if len(text) > SPLIT_IN_THREAD_CHARS:
             self._prepare_while_loading(text, kind)
             return
         self._set_document(prepare(text))
         if kind not in ("text", "ansi"):
             # Plain lines are drawn first; the highlighter thread would only compete with that frame for the GIL.
-            self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation, split=False)
+            self.call_after_refresh(self._prepare_in_thread, text, kind, self._generation, self._dark, split=False)
 
     def show_built_text(
         self, build: Callable[[], str], kind: str, *, size_hint: int, title: Text | None = None
@@ -124,7 +156,7 @@ class TextView(ScrollView, can_focus=True):
     def _prepare_while_loading(self, source: str | Callable[[], str], kind: str) -> None:
         self._set_document(Document([], 0))
         self.loading = True
-        self._prepare_in_thread(source, kind, self._generation, split=True)
+        self._prepare_in_thread(source, kind, self._generation, self.app.current_theme.dark, split=True)
 
     def _begin(self, kind: str, note: str, title: Text | None, *, empty: bool) -> None:
         self._generation += 1
@@ -138,6 +170,7 @@ class TextView(ScrollView, can_focus=True):
     def _set_document(self, document: Document) -> None:
         self._document = document
         self._cache.clear()
+        self._long_lines.clear()
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
@@ -149,8 +182,12 @@ class TextView(ScrollView, can_focus=True):
 
     # An explicit description: without one, @work builds it from repr() of the arguments, which for 50 MB of
     # text cost 0.2 s on the UI thread (measured).
-    @work(thread=True, exclusive=True, group="prepare", description="split and highlight a text pane")
-    def _prepare_in_thread(self, source: str | Callable[[], str], kind: str, generation: int, *, split: bool) -> None:
+    @work(
+        thread=True, exclusive=True, group="prepare", description="split and highlight a text pane", exit_on_error=False
+    )
+    def _prepare_in_thread(
+        self, source: str | Callable[[], str], kind: str, generation: int, dark: bool, *, split: bool
+    ) -> None:
         """Build the text if it is not built yet, split it when ``split`` (the UI thread has not), then highlight."""
         worker = get_current_worker()
         text = source if isinstance(source, str) else source()
@@ -169,7 +206,7 @@ class TextView(ScrollView, can_focus=True):
                     self.app.call_from_thread(self._accept, generation, Document(list(lines), width), drawn)
                     drawn.wait(timeout=FIRST_SCREEN_WAIT)
             self.app.call_from_thread(self._accept, generation, Document(lines, width))
-        highlighted = highlight_lines(text, kind)
+        highlighted = highlight_lines(text, kind, dark=dark)
         if highlighted is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._accept_highlighting, generation, highlighted)
 
@@ -240,14 +277,22 @@ class TextView(ScrollView, can_focus=True):
             return Strip.blank(width, style)
         raw = self._document.lines[index]
         if len(raw) > LONG_LINE:
-            # Style only the visible window of a huge line; it is never cached whole.
+            # Style only the visible window of a huge line; only its sanitised text is cached, for a few lines.
             gutter = self._gutter_width()
             start = max(0, scroll_x - gutter)
-            window = safe_text(raw[start : start + width])
+            window = Text(cell_window(self._sanitised_long_line(index, raw), start, width))
             if gutter:
                 window = Text(str(index + 1).rjust(gutter - 1) + " ", NUMBER_STYLE) + window
             return self._strip(window, 0, width, style)
         return self._strip(self._styled_line(index), scroll_x, width, style)
+
+    def _sanitised_long_line(self, index: int, raw: str) -> str:
+        shown = self._long_lines.get(index)
+        if shown is None:
+            shown = self._long_lines[index] = sanitize(raw)
+            if len(self._long_lines) > 8:
+                self._long_lines.popitem(last=False)
+        return shown
 
     def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
         segments = [
