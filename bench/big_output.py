@@ -60,6 +60,7 @@ async def one_end_to_end_run(url: str) -> dict[str, float]:
     """Runs in a child process: one lookup of exec_big, with its timings and peak RSS."""
     import riza_tui.api.client as client_module
     from riza_tui.api.config import ClientSettings
+    from riza_tui.api.models import Fetched
     from riza_tui.app import RizaApp
     from riza_tui.state import LookupState
     from riza_tui.widgets.lookup_bar import LookupBar
@@ -67,7 +68,7 @@ async def one_end_to_end_run(url: str) -> dict[str, float]:
     marks: dict[str, float] = {}
     retrieve = client_module.RizaClient.retrieve
 
-    async def timed_retrieve(self: client_module.RizaClient, execution_id: str) -> object:
+    async def timed_retrieve(self: client_module.RizaClient, execution_id: str) -> Fetched:
         result = await retrieve(self, execution_id)
         marks["body"] = time.perf_counter()
         return result

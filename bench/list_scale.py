@@ -89,10 +89,10 @@ def run() -> str:
     with served(synthetic(EXECUTIONS)) as server:
         pages, top_key, end_key = asyncio.run(measure(server.url))
     groups = {"pages 1-10": pages[:10], "pages 46-55": pages[45:55], "pages 91-100": pages[-10:]}
-    rows = [[name, median(samples) * 1000] for name, samples in groups.items()]
+    rows: list[list[object]] = [[name, median(samples) * 1000] for name, samples in groups.items()]
     flatness = median(pages[-10:]) / median(pages[:10])
     rows.append(["last ten / first ten", f"{flatness:.2f}x"])
-    keys = [
+    keys: list[list[object]] = [
         ["cursor key near row 1", top_key * 1000],
         [f"cursor key near row {EXECUTIONS:,}", end_key * 1000],
         ["ratio", f"{end_key / top_key:.2f}x"],

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
@@ -101,11 +101,14 @@ def replaced(value: Json, path: JsonPath, new: Json) -> Json:
     if not path:
         return new
     head, rest = path[0], path[1:]
-    copy = dict(value) if isinstance(value, dict) else list(value)
-    if rest or new is not DELETE:
-        copy[head] = replaced(value[head], rest, new)
+    if isinstance(value, dict):
+        copy: dict[Any, Any] | list[Any] = dict(value)
     else:
-        del copy[head]
+        copy, head = list(value), int(head)
+    if rest or new is not DELETE:
+        copy[head] = replaced(value[head], rest, new)  # type: ignore[index]
+    else:
+        del copy[head]  # type: ignore[arg-type]
     return copy
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from riza_tui.app import RizaApp
 from riza_tui.format import pretty_json
@@ -120,7 +120,8 @@ async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], se
         assert "looking up exec_slow" in summary_of(app)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.main_screen.state.phase == "cancelled"
+        state = app.main_screen.state
+        assert state.phase == "cancelled"
         assert "cancelled lookup of exec_slow" in summary_of(app)
 
 

@@ -28,11 +28,35 @@ def test_started_at_is_shown_even_at_the_edges_of_the_calendar(started_at: str, 
 
 @given(st.datetimes(timezones=st.timezones()))
 def test_any_timestamp_formats(moment: datetime) -> None:
-    assert local_time(moment.isoformat(), NOW)
-    assert relative_age(moment, NOW)
+    shown = local_time(moment.isoformat(), NOW)
+    try:
+        expected = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")  # the tests run with TZ=UTC
+    except (OverflowError, ValueError):
+        expected = moment.isoformat()  # past the calendar's edge once shifted: shown as sent
+    assert shown.startswith(expected)
+    age = relative_age(moment, NOW)
+    delta = (NOW - moment).total_seconds()
+    if abs(delta) < 45:
+        assert age == "just now"
+    else:
+        assert age.endswith(" ago") if delta > 0 else age.startswith("in ")
 
 
 @given(st.integers(min_value=-(2**63), max_value=2**63))
 def test_any_duration_and_size_format(value: int) -> None:
-    assert human_duration(value)
-    assert byte_size(abs(value))
+    shown = human_duration(value)
+    if value < 1000 or value >= 10**15:
+        assert shown == f"{value} ms"
+    else:
+        assert shown.endswith((" s", " min", " ms")) and shown[0].isdigit()
+    size = byte_size(abs(value))
+    assert size.endswith((" B", " KB", " MB", " GB")) and float(size.split()[0]) >= 0
+    if abs(value) < 1024:
+        assert size == f"{abs(value)} B"
+
+
+@pytest.mark.parametrize(
+    ("ms", "shown"), [(59, "59 ms"), (1234, "1.23 s"), (75_000, "1 min 15 s"), (10**400, str(10**400) + " ms")]
+)
+def test_durations(ms: int, shown: str) -> None:
+    assert human_duration(ms) == shown

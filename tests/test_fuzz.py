@@ -22,8 +22,8 @@ from riza_tui.api.models import Execution, Fetched
 from riza_tui.app import RizaApp
 from riza_tui.safety.sanitize import sanitize
 from riza_tui.server.store import ExecutionStore
-from riza_tui.show import render_plain, run_show, shown_execution
-from riza_tui.view import build_view
+from riza_tui.show import render_plain, run_show
+from riza_tui.view import build_view, shown_execution
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from tests.app_helpers import assert_terminal_safe, screen_is_encodable
@@ -50,6 +50,7 @@ def show(server: ScriptedServer, body: bytes, *, as_json: bool, reveal_secrets: 
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 @fuzz_settings(100)
 @given(raw=spec_executions())
 def test_spec_executions_parse_and_print_through_show(raw: dict[str, Any]) -> None:
@@ -65,6 +66,7 @@ def test_spec_executions_parse_and_print_through_show(raw: dict[str, Any]) -> No
         assert json.loads(text) == raw, "show --json --reveal-secrets must give back exactly what the server sent"
 
 
+@pytest.mark.slow
 @fuzz_settings(50)
 @given(page=from_spec("ExecutionList"))
 def test_spec_list_pages_parse(page: dict[str, Any]) -> None:
@@ -89,7 +91,7 @@ async def render_each(executions: list[dict[str, Any]]) -> None:
             await settle(pilot)
             recent = app.main_screen.query_one(RecentList)
             assert recent.option_count == len(executions)
-            assert Content.from_markup(recent.border_subtitle).plain == f"all {len(executions)} loaded"
+            assert Content.from_markup(recent.border_subtitle or "").plain == f"all {len(executions)} loaded"
             screen_is_encodable(app)
             for raw in executions:
                 app.lookup(FUZZED_ID)
@@ -107,6 +109,7 @@ async def render_each(executions: list[dict[str, Any]]) -> None:
             assert app.is_running
 
 
+@pytest.mark.slow
 @fuzz_settings(8, shrink=False)
 @given(executions=st.lists(spec_executions(), min_size=1, max_size=4))
 def test_spec_executions_render_headless_in_the_app(executions: list[dict[str, Any]]) -> None:
@@ -142,6 +145,7 @@ def test_broken_bodies_are_refused_clearly_or_shown_safely(body: bytes) -> None:
     assert_terminal_safe(render_plain(build_view(execution), raw))
 
 
+@pytest.mark.slow
 @fuzz_settings(6, shrink=False)
 @given(bodies=st.lists(broken_bodies(), min_size=3, max_size=3))
 def test_broken_bodies_leave_the_app_running(bodies: list[bytes]) -> None:

@@ -187,7 +187,7 @@ async def test_a_redirect_is_an_error_not_an_execution(client: RizaClient, serve
 
 
 def test_another_id_than_asked_for_is_flagged(server: ScriptedServer) -> None:
-    code, out, err = run_show_on(server, json.dumps(execution(id="exec_other")).encode())
+    code, _out, err = run_show_on(server, json.dumps(execution(id="exec_other")).encode())
     assert code == 0 and "asked for exec_edge but the server sent exec_other" in err
 
 

@@ -35,6 +35,8 @@ from tests.app_helpers import assert_terminal_safe, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH
 
+pytestmark = pytest.mark.slow
+
 SHOWN_EXECUTIONS = 200
 LIST_PAGES = 40
 APP_LOOKUPS = 100

@@ -16,9 +16,9 @@ import time
 
 import pytest
 
-from riza_tui.server.http import EmbeddedServer
 from riza_tui.server.store import ExecutionStore
 from tests.conftest import find
+from tests.loopback import ScriptedServer as EmbeddedServer
 
 FORBIDDEN = {
     "OSC title": b"\x1b]0;pwned",
@@ -70,6 +70,61 @@ def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store
         assert process.wait(timeout=10) == 0
         for name, sequence in FORBIDDEN.items():
             assert sequence not in drawn, f"{name} reached the terminal"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(parent)
+
+
+def start_in_pty(server: EmbeddedServer, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    parent, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30", "RIZA_API_KEY": server.api_key}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "riza_tui", "--base-url", server.url, *args],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(child)
+    return process, parent
+
+
+RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l")  # alternate screen left, mouse tracking off
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_signals_restore_the_terminal(server: EmbeddedServer, signal_number: int) -> None:
+    process, parent = start_in_pty(server)
+    try:
+        drawn = read_until(parent, b"Recent executions", time.monotonic() + 30)
+        assert b"Recent executions" in drawn
+        process.send_signal(signal_number)
+        drawn = read_until(parent, RESTORED[0], time.monotonic() + 10)
+        assert process.wait(timeout=10) == 128 + signal_number
+        for sequence in RESTORED:
+            assert sequence in drawn, sequence
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(parent)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_invalid_utf8_typed_or_pasted_is_survived(server: EmbeddedServer) -> None:
+    process, parent = start_in_pty(server)
+    try:
+        assert b"Recent executions" in read_until(parent, b"Recent executions", time.monotonic() + 30)
+        os.write(parent, b"ab\xffcd\x9b")
+        os.write(parent, b"\x1b[200~pasted\xfe\x1b[201~")
+        drawn = read_until(parent, b"pasted", time.monotonic() + 10)
+        assert b"pasted" in drawn, "the app lives on and still takes keys"
+        assert process.poll() is None
+        os.write(parent, b"\x11")  # ctrl+q
+        read_until(parent, RESTORED[0], time.monotonic() + 30)
+        assert process.wait(timeout=30) == 0
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)

@@ -10,6 +10,7 @@ from riza_tui.cli import main
 from riza_tui.server.http import EmbeddedServer
 from riza_tui.server.store import ExecutionStore
 from tests.conftest import find, of_type
+from tests.loopback import ScriptedServer
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +65,7 @@ def test_no_key_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert "RIZA_API_KEY" in capsys.readouterr().err
 
 
-def test_flags_override_environment(server: EmbeddedServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_flags_override_environment(server: ScriptedServer, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "exec_1", "--api-key", "wrong"]) == 1
     assert "401" in capsys.readouterr().err
     assert server.requests[-1].headers["authorization"] == "Bearer wrong"

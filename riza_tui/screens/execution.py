@@ -129,7 +129,7 @@ class ExecutionScreen(Screen[None]):
         self.post_message(RecentRequested(self.only_failures, starting_after=message.starting_after))
 
     def watch_state(self, old: LookupState, new: LookupState) -> None:
-        if new.phase == "loaded" and new.execution_id != old.execution_id:
+        if new.execution_id != old.execution_id:
             self.set_reactive(ExecutionScreen.reveal_secrets, False)  # revealing is for one execution only
         if not self.is_mounted:  # a deep-linked lookup starts before the screen is built; on_mount draws it
             return

@@ -18,7 +18,7 @@ import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, unquote
 
 from riza_tui.server.store import ExecutionStore
@@ -200,7 +200,7 @@ class EmbeddedServer:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
 
-    def start(self) -> EmbeddedServer:
+    def start(self) -> Self:
         self._thread = threading.Thread(target=self.serve_forever, name="riza-embedded-server", daemon=True)
         self._thread.start()
         return self
@@ -228,7 +228,7 @@ class EmbeddedServer:
                 os.close(fd)
             self._wake_read = self._wake_write = -1
 
-    def __enter__(self) -> EmbeddedServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:

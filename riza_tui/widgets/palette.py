@@ -5,6 +5,7 @@ them near the background)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.style import Style
 from textual.app import App
@@ -45,7 +46,7 @@ def _badge(variables: dict[str, str], name: str) -> Style:
     return Style(color=background.get_contrast_text().rich_color, bgcolor=background.rich_color, bold=True)
 
 
-def palette_for(app: App[object]) -> Palette:
+def palette_for(app: App[Any]) -> Palette:
     if app.no_color:
         return NO_COLOR_PALETTE
     variables = app.theme_variables

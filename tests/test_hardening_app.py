@@ -1,0 +1,225 @@
+"""Hardening of the app (issue 8): masked error bodies, per-execution reveal, late answers, worker failures,
+deep and mislabelled executions, cell widths, and colours that follow the theme and NO_COLOR."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+import pytest
+from textual.widgets import ContentSwitcher
+
+from riza_tui.app import RizaApp
+from riza_tui.safety.mask import MASK
+from riza_tui.server.store import ExecutionStore
+from riza_tui.widgets.palette import NO_COLOR_PALETTE, palette_for
+from riza_tui.widgets.recent import RecentList
+from riza_tui.widgets.summary import SummaryStrip
+from riza_tui.widgets.text_view import TextView
+from tests.app_helpers import WIDE, body, pane, summary_of, title_of
+from tests.conftest import find, of_type, pane_lines, settle
+from tests.loopback import Fault, ScriptedServer
+
+ENV_SECRET = "env-secret-value-42"
+TOKEN = "tok_abcdef123456"
+
+
+def error_body_lines(app: RizaApp) -> str:
+    view = app.main_screen.query_one("#error-body", TextView)
+    return "\n".join(view._document.lines)
+
+
+def invalid_execution_body() -> bytes:
+    """An execution that breaks the schema (exit_code is text) and carries secrets in its request."""
+    return json.dumps(
+        {
+            "id": "exec_bad",
+            "language": "python",
+            "duration": 1,
+            "exit_code": "one",
+            "started_at": "2026-11-28T08:00:00Z",
+            "details": {
+                "type": "script",
+                "request": {
+                    "language": "python",
+                    "code": "x",
+                    "env": {"DB_PASSWORD": ENV_SECRET},
+                    "http": {"allow": [{"host": "api.example.com", "auth": {"bearer": {"token": TOKEN}}}]},
+                },
+            },
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize("cut", [False, True], ids=["schema-invalid", "truncated"])
+async def test_error_body_is_masked_until_revealed(
+    make_app: Callable[..., RizaApp], server: ScriptedServer, cut: bool
+) -> None:
+    raw = invalid_execution_body()
+    if cut:
+        raw = raw[: raw.index(TOKEN.encode()) + len(TOKEN) + 2]  # cut short just after the token: not JSON
+    server.add_fault(Fault(200, raw, path="/v1/executions/exec_bad"))
+    app = make_app("exec_bad")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "error"
+        shown = error_body_lines(app)
+        assert ENV_SECRET not in shown and TOKEN not in shown and MASK in shown
+        title = title_of(app.main_screen.query_one("#error-body", TextView).border_title)
+        assert "2 secret-looking values masked (s reveals)" in title
+        await pilot.press("s")
+        await settle(pilot)
+        assert ENV_SECRET in error_body_lines(app) and TOKEN in error_body_lines(app)
+
+
+async def test_revealing_is_for_one_execution(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    with_secrets = [r for r in store.records if of_type("function")(r) and r["details"]["request"].get("env")]
+    first, second = with_secrets[0], with_secrets[1]
+    app = make_app(first["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "REVEALED" in summary_of(app)
+        await pilot.press("ctrl+l", *second["id"], "enter")
+        await settle(pilot)
+        assert app.main_screen.state.execution_id == second["id"]
+        assert "masked (s to reveal)" in summary_of(app) and "REVEALED" not in summary_of(app)
+
+
+async def test_back_during_a_lookup_cancels_it(
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
+) -> None:
+    held = server.hold("/v1/executions/exec_late")
+    app = make_app(store.records[0]["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l", *"exec_late", "enter")
+        await asyncio.to_thread(held.arrived.wait, 10)
+        pane(app, "stdout").focus()
+        await pilot.pause()
+        await pilot.press("b")
+        assert held.release is not None
+        held.release.set()
+        await settle(pilot)
+        assert body(app) == "welcome" and app.main_screen.state.phase == "idle", "the late answer is dropped"
+
+
+async def test_a_failing_worker_is_a_message_not_an_exit(
+    make_app: Callable[..., RizaApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.client is not None
+
+        async def broken(**_options: object) -> None:
+            raise RuntimeError("boom in the list")
+
+        monkeypatch.setattr(app.client, "list_executions", broken)
+        app.main_screen.query_one(RecentList).focus()
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert "boom in the list" in title_of(app.main_screen.query_one(RecentList).border_subtitle)
+        assert any("boom in the list" in str(note.message) for note in app._notifications)
+
+
+async def test_deep_output_and_a_recursion_bomb_are_shown(
+    make_app: Callable[..., RizaApp], server: ScriptedServer
+) -> None:
+    output: object = "bottom"
+    for _ in range(1000):
+        output = [output]
+    record = {
+        "id": "exec_deep",
+        "language": "python",
+        "duration": 1,
+        "exit_code": 0,
+        "started_at": "2026-11-28T08:00:00Z",
+        "details": {
+            "type": "function",
+            "request": {"language": "python", "code": "x"},
+            "response": {
+                "output": output,
+                "output_status": "valid",
+                "execution": {"id": "exec_deep", "exit_code": 0, "stdout": "", "stderr": "", "duration": 1},
+            },
+        },
+    }
+    server.add_fault(Fault(200, json.dumps(record).encode(), path="/v1/executions/exec_deep"))
+    bomb = json.dumps(record).replace('"bottom"', "[" * 50_000 + "]" * 50_000)
+    server.add_fault(Fault(200, bomb.encode(), path="/v1/executions/exec_bomb"))
+    app = make_app("exec_deep")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert body(app) == "detail"
+        assert '"bottom"' in "\n".join(pane(app, "output")._document.lines)
+        await pilot.press("ctrl+l", *"exec_bomb", "enter")
+        await settle(pilot)
+        assert "exec_deep" in summary_of(app), "the summary of the execution is shown"
+        assert "too deep to read whole" in summary_of(app)
+        assert "cut here" in "\n".join(pane(app, "output")._document.lines)
+        await pilot.press("j")
+        await settle(pilot)
+        assert body(app) == "raw" and pane(app, "raw")._document.lines[0].startswith('{"id": "exec_deep"'), (
+            "the raw view shows the body as received"
+        )
+
+
+async def test_another_execution_than_asked_for_is_flagged(
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
+) -> None:
+    other = store.records[3]
+    server.add_fault(Fault(200, json.dumps(other).encode(), path="/v1/executions/exec_asked"))
+    app = make_app("exec_asked")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert f"asked for exec_asked but the server sent {other['id']}" in summary_of(app)
+
+
+async def test_wide_characters_scroll_to_their_end(make_app: Callable[..., RizaApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        view = pane(app, "raw")
+        app.main_screen.query_one(ContentSwitcher).current = "raw"
+        wide = "界" * 300 + "END"
+        escapes = "\x1b" * 300 + "FIN"
+        long_wide = "字" * 5000 + "LAST"
+        view.show_text("\n".join([wide, escapes, long_wide]))
+        await settle(pilot)
+        assert view.virtual_size.width == 5000 * 2 + 4, "measured in cells"
+        view.scroll_to(x=view.max_scroll_x, animate=False, immediate=True)
+        await pilot.pause()
+        lines = pane_lines(view)
+        assert lines[2].endswith("LAST")
+        view.scroll_to(x=600 + 3 - view.scrollable_content_region.width, animate=False, immediate=True)
+        await pilot.pause()
+        assert pane_lines(view)[0].endswith("END")
+
+
+async def test_colours_follow_no_color_and_a_light_theme(
+    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = find(store, lambda r: of_type("script")(r) and r["exit_code"] == 1)
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(failed["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert palette_for(app) is NO_COLOR_PALETTE
+        drawn = app.main_screen.query_one(SummaryStrip).render_line(0)
+        styles = [segment.style for segment in drawn if segment.style is not None]
+        assert any(style.reverse for style in styles), "a failure is reverse video, not grey"
+    monkeypatch.delenv("NO_COLOR")
+    app = make_app(failed["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        dark_code = pane(app, "code")._document.highlighted
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert not palette_for(app).dark
+        light_code = pane(app, "code")._document.highlighted
+        assert dark_code is not None and light_code is not None
+        assert [line.spans for line in dark_code] != [line.spans for line in light_code], "code follows the theme"
