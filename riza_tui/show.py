@@ -9,7 +9,7 @@ from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings
 from riza_tui.api.errors import RizaError
 from riza_tui.format import pretty_json
-from riza_tui.safety.sanitize import sanitize
+from riza_tui.safety.sanitize import one_line, sanitize
 from riza_tui.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
@@ -78,7 +78,7 @@ async def run_show(
             print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
             return EXIT_API_ERROR
     for warning in fetched_warnings(fetched):
-        print(f"riza-tui: warning: {sanitize(warning)}", file=stderr)
+        print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
     execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
     if as_json:
         # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.

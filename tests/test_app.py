@@ -196,7 +196,7 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
         await press_and_settle(pilot, "j")
         assert body(app) == "raw"
         assert built_on and threading.main_thread().name not in built_on
-        assert not pane(app, "raw").loading
+        assert not pane(app, "raw").preparing
         assert record["id"] in "\n".join(pane_lines(pane(app, "raw")))
 
 
@@ -252,3 +252,18 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
         assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
         assert not app.main_screen.query_one(RecentList).display
         assert server.requests == []
+
+
+async def test_first_focus_with_a_big_stdout_is_the_stdout_pane(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
+    record = max(
+        (r for r in store.records if r.get("details")), key=lambda r: len(r["details"]["response"].get("stdout", ""))
+    )
+    assert len(record["details"]["response"]["stdout"]) > 1_000_000 and not record["details"]["response"]["stderr"]
+    app = make_app(record["id"])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.focused is pane(app, "stdout"), "not the empty stderr pane"
+        await pilot.press("down")
+        assert pane(app, "stdout").scroll_y == 1, "the first Down scrolls the output"

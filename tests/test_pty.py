@@ -129,3 +129,21 @@ def test_invalid_utf8_typed_or_pasted_is_survived(server: EmbeddedServer) -> Non
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         os.close(parent)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_keys_in_one_burst_with_ctrl_l_are_not_lost(server: EmbeddedServer, store: ExecutionStore) -> None:
+    first, second = [r for r in store.records if r.get("details") is not None and r["exit_code"] == 0][:2]
+    process, parent = start_in_pty(server, first["id"])  # opens on a result pane: focus is not in the bar
+    try:
+        assert b"stdout" in read_until(parent, b"stdout", time.monotonic() + 30)
+        os.write(parent, b"\x0c" + second["id"].encode() + b"\r")  # ctrl+l, the ID, Enter: one write
+        drawn = read_until(parent, second["id"].encode(), time.monotonic() + 30)
+        assert second["id"].encode() in drawn, "the ID reached the lookup bar, not the pane that had focus"
+        os.write(parent, b"\x11")
+        read_until(parent, RESTORED[0], time.monotonic() + 30)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(parent)

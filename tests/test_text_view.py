@@ -32,10 +32,10 @@ async def test_big_text_is_split_in_a_worker_and_scrolls_to_the_end() -> None:
     async with app.run_test(size=(60, 10)) as pilot:
         view = app.query_one(TextView)
         view.show_text("".join(f"line {n}\n" for n in range(200_000)), "ansi")
-        assert view.loading, "a big payload is prepared off the UI thread"
+        assert view.preparing, "a big payload is prepared off the UI thread"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert view.line_count == 200_000 and not view.loading
+        assert view.line_count == 200_000 and not view.preparing
         view.focus()
         await pilot.press("G")
         await pilot.pause()

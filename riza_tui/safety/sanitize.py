@@ -35,6 +35,11 @@ def sanitize(text: str) -> str:
     return UNSAFE_CHARS.sub(_escape, text)
 
 
+def one_line(text: str) -> str:
+    """``sanitize`` for a place that is one line long: newline and tab become escapes too."""
+    return sanitize(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def safe_text(text: str, style: Style | str = "") -> Text:
     """A ``Text`` of untrusted text with its escapes shown in a distinct style so they stand out."""
     result = Text(style=style, end="")

@@ -245,7 +245,10 @@ class ExecutionScreen(Screen[None]):
             failed = self.state.fetched is not None and self.state.fetched.execution.exit_code != 0
             order = ("stderr", "output", "stdout") if failed else ("output", "stdout", "stderr")
             candidates = [detail.pane(name) for name in order]
-            target = next((pane for pane in candidates if pane.display and pane.line_count), candidates[-1])
+            # A big pane is still being split (0 lines so far) but is the one with content: loading counts.
+            target = next(
+                (pane for pane in candidates if pane.display and (pane.line_count or pane.preparing)), candidates[-1]
+            )
             target.focus(scroll_visible=False)
             # Scroll once the new content is laid out; before that the pane's position is stale.
             self.call_after_refresh(target.scroll_visible, top=True, animate=False)
@@ -271,7 +274,9 @@ class ExecutionScreen(Screen[None]):
     def action_focus_lookup(self) -> None:
         """Like a browser's address bar: focus it with the text selected, so typing replaces it."""
         lookup = self.query_one(LookupBar)
-        lookup.focus()
+        # Focus now, not deferred like Widget.focus(): an ID typed or pasted in the same burst as ctrl+l
+        # (as a fast typist or a paste over SSH sends it) must reach the lookup bar, not the old widget.
+        self.set_focus(lookup)
         lookup.select_all()
 
     def action_cancel(self) -> None:
@@ -303,7 +308,7 @@ class ExecutionScreen(Screen[None]):
             self.post_message(LookupCancelled(quiet=True))
         self.state = LookupState()
         recent = self.query_one(RecentList)
-        recent.focus()
+        self.set_focus(recent)  # at once, so Enter right after b picks from the list
         if not recent.first_page_requested and self._has_key:  # opened on an ID: the list was never needed until now
             self.post_message(RecentRequested(self.only_failures))
 

@@ -16,6 +16,7 @@ class LookupBar(Input):
 
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(value, placeholder="Execution ID (exec_…) — Enter to look up", id=id, select_on_focus=True)
+        self.cursor_blink = False  # a blinking cursor redraws twice a second forever: bytes over SSH while idle
 
     def replace(self, text: str, start: int, end: int) -> None:
         cleaned = UNSAFE_CHARS.sub("", text.replace("\t", ""))

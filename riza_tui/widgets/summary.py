@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from riza_tui.api.models import Execution, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.format import human_duration, local_time
-from riza_tui.safety.sanitize import safe_text
+from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.widgets.palette import Palette
 
 
@@ -22,7 +22,7 @@ def summary_text(
     """Two lines: identity and outcome, then time and provenance. Every value is sanitised."""
     top = Text()
     for warning in warnings or []:
-        top.append_text(safe_text(f"⚠ {warning}  ", palette.warn + Style(bold=True)))
+        top.append_text(safe_text(f"⚠ {one_line(warning)}  ", palette.warn + Style(bold=True)))
     top.append_text(safe_text(execution.id, "bold"))
     top.append("  ")
     top.append_text(safe_text(execution.kind or "no details", palette.kind))

@@ -34,8 +34,8 @@ CHUNK_CHARS = 1024 * 1024
 FIRST_SCREEN_WAIT = 1.0
 LONG_LINE = 4096
 CACHE_LINES = 4096
-NUMBER_STYLE = Style(color="bright_black")
-NOTE_STYLE = Style(italic=True, color="bright_black")
+NUMBER_STYLE = Style(dim=True)  # dim, not a colour: legible on light and dark themes and under NO_COLOR
+NOTE_STYLE = Style(italic=True, dim=True)
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ class TextView(ScrollView, can_focus=True):
         self._long_lines: OrderedDict[int, str] = OrderedDict()
         self._frame_style: Style | None = None
         self._dark = True
+        self.preparing = False  # a big text is being split in a thread; nothing to show yet
 
     @property
     def line_count(self) -> int:
@@ -154,8 +155,11 @@ class TextView(ScrollView, can_focus=True):
         self._prepare_while_loading(build, kind)
 
     def _prepare_while_loading(self, source: str | Callable[[], str], kind: str) -> None:
+        # A still note, not Textual's loading indicator: that animates (bytes every frame over SSH) and
+        # makes the pane unfocusable, so the first focus could not land on the pane that has the output.
         self._set_document(Document([], 0))
-        self.loading = True
+        self.preparing = True
+        self.refresh()
         self._prepare_in_thread(source, kind, self._generation, self.app.current_theme.dark, split=True)
 
     def _begin(self, kind: str, note: str, title: Text | None, *, empty: bool) -> None:
@@ -215,8 +219,8 @@ class TextView(ScrollView, can_focus=True):
             self.call_after_refresh(drawn.set)
         if generation != self._generation:
             return
-        first_time = self.loading
-        self.loading = False
+        first_time = self.preparing
+        self.preparing = False
         if first_time:
             self._set_document(document)
         else:
@@ -270,7 +274,9 @@ class TextView(ScrollView, can_focus=True):
         index = scroll_y + y
         style = self.rich_style if self._frame_style is None else self._frame_style
         if not self.line_count:
-            if y == 0 and self._note and not self.loading:
+            if y == 0 and self.preparing:
+                return self._strip(Text("preparing…", NOTE_STYLE), scroll_x, width, style)
+            if y == 0 and self._note:
                 return self._strip(Text(self._note, NOTE_STYLE), scroll_x, width, style)
             return Strip.blank(width, style)
         if index >= self.line_count:
