@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import ContentSwitcher
 
+from riza_tui.api.config import ClientSettings
 from riza_tui.app import RizaApp
 from riza_tui.safety.mask import MASK
 from riza_tui.server.store import ExecutionStore
@@ -17,7 +18,7 @@ from riza_tui.widgets.palette import NO_COLOR_PALETTE, palette_for
 from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
-from tests.app_helpers import WIDE, body, pane, summary_of, title_of
+from tests.app_helpers import WIDE, body, pane, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -223,3 +224,25 @@ async def test_colours_follow_no_color_and_a_light_theme(
         light_code = pane(app, "code")._document.highlighted
         assert dark_code is not None and light_code is not None
         assert [line.spans for line in dark_code] != [line.spans for line in light_code], "code follows the theme"
+
+
+async def test_edge_values_in_the_list_and_the_detail_view() -> None:
+    edges = [
+        {"id": "exec_huge_duration", "duration": 10**400, "exit_code": 1},
+        {"id": "exec_huge_exit", "duration": 5, "exit_code": 10**29 + 7},
+        {"id": "exec_year_1", "duration": 5, "exit_code": 0, "started_at": "0001-01-01T00:00:00+00:04"},
+        {"id": "exec_year_9999", "duration": 5, "exit_code": 0, "started_at": "9999-12-31T23:59:59-00:04"},
+    ]
+    records = [{"language": "python", "started_at": "2026-11-28T08:00:00Z"} | edge for edge in edges]
+    with ScriptedServer(ExecutionStore(records), api_key="k") as edge_server:
+        settings = ClientSettings(api_key="k", base_url=edge_server.url)
+        app = RizaApp(settings, server_label="edges")
+        async with app.run_test(size=WIDE) as pilot:
+            await settle(pilot)
+            assert app.main_screen.query_one(RecentList).option_count == 4
+            shown = screen_text(app)
+            assert "exec_huge_exit" in shown and "exec_year_9999" in shown
+            for record in records:
+                await pilot.press("ctrl+l", *record["id"], "enter")
+                await settle(pilot)
+                assert record["id"] in summary_of(app) and body(app) == "raw"
