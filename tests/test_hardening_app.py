@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 from collections.abc import Callable
 
 import pytest
@@ -233,7 +234,7 @@ async def test_edge_values_in_the_list_and_the_detail_view() -> None:
         {"id": "exec_year_1", "duration": 5, "exit_code": 0, "started_at": "0001-01-01T00:00:00+00:04"},
         {"id": "exec_year_9999", "duration": 5, "exit_code": 0, "started_at": "9999-12-31T23:59:59-00:04"},
     ]
-    records = [{"language": "python", "started_at": "2026-11-28T08:00:00Z"} | edge for edge in edges]
+    records: list[dict[str, Any]] = [{"language": "python", "started_at": "2026-11-28T08:00:00Z"} | e for e in edges]
     with ScriptedServer(ExecutionStore(records), api_key="k") as edge_server:
         settings = ClientSettings(api_key="k", base_url=edge_server.url)
         app = RizaApp(settings, server_label="edges")
@@ -243,6 +244,7 @@ async def test_edge_values_in_the_list_and_the_detail_view() -> None:
             shown = screen_text(app)
             assert "exec_huge_exit" in shown and "exec_year_9999" in shown
             for record in records:
-                await pilot.press("ctrl+l", *record["id"], "enter")
+                execution_id = str(record["id"])
+                await pilot.press("ctrl+l", *execution_id, "enter")
                 await settle(pilot)
-                assert record["id"] in summary_of(app) and body(app) == "raw"
+                assert execution_id in summary_of(app) and body(app) == "raw"
