@@ -47,17 +47,7 @@ def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store: ExecutionStore) -> None:
     record = find(store, lambda r: "pwned" in str(r))
-    parent, child = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40", "RIZA_API_KEY": server.api_key}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "riza_tui", "--base-url", server.url, record["id"]],
-        stdin=child,
-        stdout=child,
-        stderr=child,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(child)
+    process, parent = start_in_pty(server, record["id"], size=(120, 40))
     try:
         drawn = read_until(parent, b"gnp.exe", time.monotonic() + 30)
         assert b"gnp.exe" in drawn, "the stdout pane was drawn"
@@ -76,9 +66,13 @@ def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store
         os.close(parent)
 
 
-def start_in_pty(server: EmbeddedServer, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+def start_in_pty(
+    server: EmbeddedServer, *args: str, size: tuple[int, int] = (100, 30)
+) -> tuple[subprocess.Popen[bytes], int]:
+    """The app in a new pty, pointed at ``server``; returns the process and the terminal's side of the pty."""
     parent, child = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30", "RIZA_API_KEY": server.api_key}
+    columns, lines = (str(n) for n in size)
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": columns, "LINES": lines, "RIZA_API_KEY": server.api_key}
     process = subprocess.Popen(
         [sys.executable, "-m", "riza_tui", "--base-url", server.url, *args],
         stdin=child,
