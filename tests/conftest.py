@@ -64,6 +64,19 @@ def of_type(kind: str | None) -> Callable[[Record], bool]:
     return lambda record: (record.get("details") or {}).get("type") == kind
 
 
+def function_details(execution_id: str, output: Any) -> Record:
+    """The ``details`` of a successful function execution that returned ``output``."""
+    return {
+        "type": "function",
+        "request": {"language": "python", "code": "x"},
+        "response": {
+            "output": output,
+            "output_status": "valid",
+            "execution": {"id": execution_id, "exit_code": 0, "stdout": "", "stderr": "", "duration": 1},
+        },
+    }
+
+
 FROZEN_NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
 

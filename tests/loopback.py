@@ -7,7 +7,6 @@ sent, and plays :class:`Fault` replies queued by a test instead of the real ones
 from __future__ import annotations
 
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,6 @@ class Fault:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
     truncate_to: int | None = None
     path: str = "/"
     # A held fault answers only once the test sets ``release``; ``arrived`` tells the test it is being held.
@@ -57,8 +55,6 @@ class ScriptedHandler(ApiHandler):
         fault.arrived.set()
         if fault.release is not None:
             fault.release.wait(HELD_AT_MOST)
-        if fault.delay:
-            time.sleep(fault.delay)
         if fault.truncate_to is None:
             self.send_body(fault.status, fault.body, fault.headers)
             return

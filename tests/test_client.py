@@ -141,7 +141,7 @@ async def test_other_4xx_is_not_retried(client: RizaClient, server: ScriptedServ
 
 
 async def test_timeout_is_a_clear_error(make_client: Callable[..., RizaClient], server: ScriptedServer) -> None:
-    server.add_fault(Fault(200, b"{}", delay=1.0))
+    server.hold("/v1/executions/exec_slow")
     async with make_client(timeout=0.2, max_retries=0) as impatient:
         with pytest.raises(TimeoutFailedError) as caught:
             await impatient.retrieve("exec_slow")

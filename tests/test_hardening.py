@@ -20,6 +20,7 @@ from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import ApiStatusError, RizaError, TimeoutFailedError
 from riza_tui.cli import main
 from riza_tui.show import run_show
+from tests.conftest import function_details
 from tests.hostile import Behaviour, hostile_server, rate_limited, silent, trickle
 from tests.loopback import Fault, ScriptedServer
 
@@ -65,15 +66,9 @@ def strict_json(text: str) -> Any:
         {"started_at": "0001-01-01T00:00:00+00:04"},
         {"started_at": "9999-12-31T23:59:59-00:04"},
         {
-            "details": {
-                "type": "function",
-                "request": {"language": "python", "code": "x"},
-                "response": {
-                    "output": {"ratio": float("nan"), "big": float("inf"), "small": float("-inf")},
-                    "output_status": "valid",
-                    "execution": {"id": "exec_edge", "exit_code": 0, "stdout": "", "stderr": "", "duration": 1},
-                },
-            }
+            "details": function_details(
+                "exec_edge", {"ratio": float("nan"), "big": float("inf"), "small": float("-inf")}
+            )
         },
     ],
     ids=["duration-10e400", "exit-30-digits", "year-1", "year-9999", "nan-infinity"],
@@ -100,16 +95,7 @@ def test_deep_output_is_valid_data_shown_whole(server: ScriptedServer, depth: in
     output: Any = "bottom"
     for _ in range(depth):
         output = {"next": output}
-    details = {
-        "type": "function",
-        "request": {"language": "python", "code": "x"},
-        "response": {
-            "output": output,
-            "output_status": "valid",
-            "execution": {"id": "exec_edge", "exit_code": 0, "stdout": "", "stderr": "", "duration": 1},
-        },
-    }
-    record = execution(details=details)
+    record = execution(details=function_details("exec_edge", output))
     code, out, err = run_show_on(server, json.dumps(record).encode(), "--json")
     assert (code, err) == (0, "")
     assert json.loads(out) == record, "show --json prints it back exactly"

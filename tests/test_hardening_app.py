@@ -20,7 +20,7 @@ from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
 from tests.app_helpers import WIDE, body, pane, screen_text, summary_of, title_of
-from tests.conftest import find, of_type, pane_lines, settle
+from tests.conftest import find, function_details, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
 ENV_SECRET = "env-secret-value-42"
@@ -140,15 +140,7 @@ async def test_deep_output_and_a_recursion_bomb_are_shown(
         "duration": 1,
         "exit_code": 0,
         "started_at": "2026-11-28T08:00:00Z",
-        "details": {
-            "type": "function",
-            "request": {"language": "python", "code": "x"},
-            "response": {
-                "output": output,
-                "output_status": "valid",
-                "execution": {"id": "exec_deep", "exit_code": 0, "stdout": "", "stderr": "", "duration": 1},
-            },
-        },
+        "details": function_details("exec_deep", output),
     }
     server.add_fault(Fault(200, json.dumps(record).encode(), path="/v1/executions/exec_deep"))
     bomb = json.dumps(record).replace('"bottom"', "[" * 50_000 + "]" * 50_000)

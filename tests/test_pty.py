@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -47,29 +49,24 @@ def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store: ExecutionStore) -> None:
     record = find(store, lambda r: "pwned" in str(r))
-    process, parent = start_in_pty(server, record["id"], size=(120, 40))
-    try:
+    with app_in_pty(server, record["id"], size=(120, 40)) as (process, parent):
         drawn = read_until(parent, b"gnp.exe", time.monotonic() + 30)
         assert b"gnp.exe" in drawn, "the stdout pane was drawn"
         assert b"\\u202e" in drawn, "the override shows as a visible escape"
         assert b"\\x1b" in drawn and b"]0;pwned" in drawn, "the title sequence shows as text"
         for name, sequence in FORBIDDEN.items():
             assert sequence not in drawn, f"{name} reached the terminal"
-        os.write(parent, b"\x11")  # ctrl+q
-        drawn += read_until(parent, b"\x1b[?1049l", time.monotonic() + 10)
-        assert process.wait(timeout=10) == 0
+        drawn += quit_app(process, parent)
         for name, sequence in FORBIDDEN.items():
             assert sequence not in drawn, f"{name} reached the terminal"
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(parent)
 
 
-def start_in_pty(
+@contextmanager
+def app_in_pty(
     server: EmbeddedServer, *args: str, size: tuple[int, int] = (100, 30)
-) -> tuple[subprocess.Popen[bytes], int]:
-    """The app in a new pty, pointed at ``server``; returns the process and the terminal's side of the pty."""
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The app in a new pty, pointed at ``server``: the process and the terminal's side of the pty, both
+    cleaned up when the block ends, however it ends."""
     parent, child = pty.openpty()
     columns, lines = (str(n) for n in size)
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": columns, "LINES": lines, "RIZA_API_KEY": server.api_key}
@@ -82,7 +79,21 @@ def start_in_pty(
         start_new_session=True,
     )
     os.close(child)
-    return process, parent
+    try:
+        yield process, parent
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(parent)
+
+
+def quit_app(process: subprocess.Popen[bytes], parent: int) -> bytes:
+    """ctrl+q, then read what the app writes until it has restored the terminal (reading keeps the pty from
+    filling up and blocking the app's last writes); returns those bytes."""
+    os.write(parent, b"\x11")
+    drawn = read_until(parent, RESTORED[0], time.monotonic() + 30)
+    assert process.wait(timeout=30) == 0
+    return drawn
 
 
 RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l")  # alternate screen left, mouse tracking off
@@ -91,8 +102,7 @@ RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l")  # alternate screen left, mouse trac
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 @pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_signals_restore_the_terminal(server: EmbeddedServer, signal_number: int) -> None:
-    process, parent = start_in_pty(server)
-    try:
+    with app_in_pty(server) as (process, parent):
         drawn = read_until(parent, b"Recent executions", time.monotonic() + 30)
         assert b"Recent executions" in drawn
         process.send_signal(signal_number)
@@ -100,44 +110,26 @@ def test_signals_restore_the_terminal(server: EmbeddedServer, signal_number: int
         assert process.wait(timeout=10) == 128 + signal_number
         for sequence in RESTORED:
             assert sequence in drawn, sequence
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(parent)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_invalid_utf8_typed_or_pasted_is_survived(server: EmbeddedServer) -> None:
-    process, parent = start_in_pty(server)
-    try:
+    with app_in_pty(server) as (process, parent):
         assert b"Recent executions" in read_until(parent, b"Recent executions", time.monotonic() + 30)
         os.write(parent, b"ab\xffcd\x9b")
         os.write(parent, b"\x1b[200~pasted\xfe\x1b[201~")
         drawn = read_until(parent, b"pasted", time.monotonic() + 10)
         assert b"pasted" in drawn, "the app lives on and still takes keys"
         assert process.poll() is None
-        os.write(parent, b"\x11")  # ctrl+q
-        read_until(parent, RESTORED[0], time.monotonic() + 30)
-        assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(parent)
+        quit_app(process, parent)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_keys_in_one_burst_with_ctrl_l_are_not_lost(server: EmbeddedServer, store: ExecutionStore) -> None:
     first, second = [r for r in store.records if r.get("details") is not None and r["exit_code"] == 0][:2]
-    process, parent = start_in_pty(server, first["id"])  # opens on a result pane: focus is not in the bar
-    try:
+    with app_in_pty(server, first["id"]) as (process, parent):  # opens on a result pane: focus is not in the bar
         assert b"stdout" in read_until(parent, b"stdout", time.monotonic() + 30)
         os.write(parent, b"\x0c" + second["id"].encode() + b"\r")  # ctrl+l, the ID, Enter: one write
         drawn = read_until(parent, second["id"].encode(), time.monotonic() + 30)
         assert second["id"].encode() in drawn, "the ID reached the lookup bar, not the pane that had focus"
-        os.write(parent, b"\x11")
-        read_until(parent, RESTORED[0], time.monotonic() + 30)
-        assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(parent)
+        quit_app(process, parent)

@@ -6,7 +6,7 @@ reactives (lookup state, secrets revealed, raw mode), as posting does with its r
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from riza_tui.api.errors import InvalidResponseError, RizaError
-from riza_tui.api.models import Execution
+from riza_tui.api.models import Execution, Fetched
 from riza_tui.format import byte_size, pretty_json
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
 from riza_tui.safety.mask import mask_body_text
@@ -40,6 +40,14 @@ NO_KEY_HELP = (
     "  export RIZA_API_KEY=<your key>      then run riza-tui again, or pass --api-key\n"
     "  riza-tui --demo                     to explore the bundled sample data\n"
 )
+
+
+def raw_text(fetched: Fetched, raw: dict[str, Any], *, reveal: bool) -> str:
+    """The raw view's text: the JSON as parsed, or for a body too deep to read whole, the body exactly as it
+    came (masked as text). Built in the splitting thread when the body is big."""
+    if fetched.received is None:
+        return pretty_json(raw)
+    return fetched.received if reveal else mask_body_text(fetched.received)[0]
 
 
 class ExecutionScreen(Screen[None]):
@@ -204,14 +212,9 @@ class ExecutionScreen(Screen[None]):
         if self.raw_mode or not view.has_details:
             reason = "" if self.raw_mode else self._why_raw(execution)
             title = Text.assemble(("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason)
-            received = fetched.received
-            if received is not None:  # too deep to read whole: the body exactly as it came, masked as text
-                received = received if self.reveal_secrets else mask_body_text(received)[0]
+            reveal = self.reveal_secrets
             self.query_one("#raw", TextView).show_built_text(
-                (lambda: received) if received is not None else (lambda: pretty_json(raw)),
-                "json",
-                size_hint=fetched.size,
-                title=title,
+                lambda: raw_text(fetched, raw, reveal=reveal), "json", size_hint=fetched.size, title=title
             )
             body.current = "raw"
         else:

@@ -70,12 +70,10 @@ class ApiHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     def do_GET(self) -> None:
-        if self.drain_body():
-            self.route()
+        self.drain_body()
+        self.route()
 
-    def do_HEAD(self) -> None:
-        if self.drain_body():
-            self.route()
+    do_HEAD = do_GET  # send_body leaves out the body for HEAD
 
     def _refuse(self) -> None:
         self.drain_body()
@@ -83,18 +81,15 @@ class ApiHandler(BaseHTTPRequestHandler):
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _refuse
 
-    def drain_body(self) -> bool:
+    def drain_body(self) -> None:
         """Read a request body so it can never be taken for the next request; a body too big, or of unknown
-        length, closes the connection after the reply instead. False when the request was answered here."""
+        length, closes the connection after the reply instead."""
         length = self.headers.get("Content-Length", "0").strip() or "0"
-        if self.headers.get("Transfer-Encoding") or not length.isascii() or not length.isdigit():
-            self.close_connection = True
-            return True
-        if int(length) > MAX_DRAINED_BODY:
+        known = not self.headers.get("Transfer-Encoding") and length.isascii() and length.isdigit()
+        if not known or int(length) > MAX_DRAINED_BODY:
             self.close_connection = True
         elif int(length):
             self.rfile.read(int(length))
-        return True
 
     def route(self) -> None:
         owner = self.server.owner

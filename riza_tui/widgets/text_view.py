@@ -68,8 +68,8 @@ def cell_window(line: str, start_cell: int, width: int) -> str:
         return line[start_cell : start_cell + width]
     index = cells = 0
     step = 1024
-    while index < len(line) and cells + cell_len(line[index : index + step]) <= start_cell:
-        cells += cell_len(line[index : index + step])
+    while index < len(line) and cells + (step_cells := cell_len(line[index : index + step])) <= start_cell:
+        cells += step_cells
         index += step
     while index < len(line) and cells < start_cell:
         cells += cell_len(line[index])
