@@ -46,7 +46,7 @@ class KeyBar(Static):
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen:
-            self.update(self._keys_text())
+            self.update(self._keys_text(), layout=False)  # one line, always: no relayout of the screen
 
     def _keys_text(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")

@@ -60,7 +60,8 @@ class SummaryStrip(Static):
     def show_execution(
         self, execution: Execution, *, secrets: int, revealed: bool, palette: Palette, warnings: list[str]
     ) -> None:
-        self.update(summary_text(execution, secrets=secrets, revealed=revealed, palette=palette, warnings=warnings))
+        text = summary_text(execution, secrets=secrets, revealed=revealed, palette=palette, warnings=warnings)
+        self.update(text, layout=False)  # its height is fixed in app.tcss: no relayout of the screen
 
     def show_message(self, message: Text) -> None:
-        self.update(message)
+        self.update(message, layout=False)
