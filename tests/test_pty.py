@@ -133,3 +133,36 @@ def test_keys_in_one_burst_with_ctrl_l_are_not_lost(server: EmbeddedServer, stor
         drawn = read_until(parent, second["id"].encode(), time.monotonic() + 30)
         assert second["id"].encode() in drawn, "the ID reached the lookup bar, not the pane that had focus"
         quit_app(process, parent)
+
+
+def quiet_for(parent: int, seconds: float) -> bytes:
+    """Everything written during ``seconds`` in which nothing is pressed (the window is what is measured)."""
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([parent], [], [], left)
+        if ready:
+            seen += os.read(parent, 65536)
+    return seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+@pytest.mark.parametrize(
+    ("args", "ready"),
+    [((), b"Recent executions"), (("--demo",), b"Recent executions"), (("EXECUTION",), b"stdout")],
+    ids=["first screen", "--demo", "an execution open"],
+)
+def test_nothing_is_written_while_idle(
+    server: EmbeddedServer, store: ExecutionStore, args: tuple[str, ...], ready: bytes
+) -> None:
+    args = tuple(store.records[0]["id"] if arg == "EXECUTION" else arg for arg in args)
+    with app_in_pty(server, *args) as (process, parent):
+        assert ready in read_until(parent, ready, time.monotonic() + 30)
+        settled = False
+        for _ in range(20):  # settle: the first screen's work (list rows, highlighting) may still be drawing
+            if not quiet_for(parent, 1.0):
+                settled = True
+                break
+        assert settled, "the app kept writing"
+        assert quiet_for(parent, 2.0) == b"", "no cursor blink, spinner or timer writes while idle"
+        quit_app(process, parent)
