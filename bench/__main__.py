@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 
-from bench import big_output, first_paint, import_cost, list_scale, lookup_latency
+from bench import big_output, first_paint, import_cost, list_scale, lookup_latency, quit_and_memory, ssh_keys
 from bench.common import ROOT
 
 BENCHMARKS: dict[str, Callable[[], str]] = {
@@ -24,6 +24,8 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "big_output": big_output.run,
     "list_scale": list_scale.run,
     "import_cost": import_cost.run,
+    "ssh_keys": ssh_keys.run,
+    "quit_and_memory": quit_and_memory.run,
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

@@ -11,6 +11,7 @@ delays every chunk by 75 ms each way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import pty
@@ -63,7 +64,10 @@ class Terminal:
             ready, _, _ = select.select([self.fd], [], [], quiet)
             if not ready:
                 break
-            chunk = os.read(self.fd, 1 << 16)
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except OSError:  # the program exited and its side of the pty is gone
+                break
             if not chunk:
                 break
             seen += chunk
@@ -88,7 +92,8 @@ class Terminal:
         return len(answer), seconds
 
     def close(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have exited already
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
         os.close(self.fd)
 

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import RizaError
+from riza_tui.memory import release_freed_memory
 from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
 from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
@@ -84,6 +85,8 @@ class RizaApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on
         screen, and the app goes on."""
+        if event.state == WorkerState.SUCCESS and event.worker.group in ("lookup", "prepare"):
+            self.release_memory()  # an execution, or a pane's text, was replaced: the old one is garbage now
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
@@ -97,6 +100,10 @@ class RizaApp(App[None]):
     def on_recent_requested(self, message: RecentRequested) -> None:
         if self.settings.api_key:
             self.load_recent(message.only_failures, message.starting_after)
+
+    @work(thread=True, exclusive=True, group="memory", exit_on_error=False, description="release freed memory")
+    def release_memory(self) -> None:
+        release_freed_memory()
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, execution_id: str) -> None:

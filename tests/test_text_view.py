@@ -57,3 +57,20 @@ def test_splitting_in_pieces_gives_the_same_lines(text: str, size: int) -> None:
     pieces = [prepare(chunk) for chunk in chunks_at_newlines(text, size)]
     assert "".join(chunks_at_newlines(text, size)) == text
     assert [line for piece in pieces for line in piece.lines] == prepare(text).lines
+
+
+def test_highlighting_stops_when_cancelled() -> None:
+    from riza_tui.widgets.highlight import highlight_lines
+
+    code = "".join(f"def f_{n}():\n    return {n}\n" for n in range(5000))
+    checks: list[int] = []
+
+    def cancel_on_second_check() -> bool:
+        checks.append(1)
+        return len(checks) > 1
+
+    assert highlight_lines(code, "python", cancelled=cancel_on_second_check) is None, "quitting never waits for it"
+    assert len(checks) == 2
+    lines = highlight_lines(code, "python")
+    assert lines is not None and len(lines) == code.count("\n") + 1
+    assert lines[0].plain == "def f_0():" and lines[0].spans, "highlighted"

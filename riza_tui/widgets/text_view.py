@@ -210,7 +210,7 @@ class TextView(ScrollView, can_focus=True):
                     self.app.call_from_thread(self._accept, generation, Document(list(lines), width), drawn)
                     drawn.wait(timeout=FIRST_SCREEN_WAIT)
             self.app.call_from_thread(self._accept, generation, Document(lines, width))
-        highlighted = highlight_lines(text, kind, dark=dark)
+        highlighted = highlight_lines(text, kind, dark=dark, cancelled=lambda: worker.is_cancelled)
         if highlighted is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._accept_highlighting, generation, highlighted)
 
