@@ -8,8 +8,6 @@ collection (the old execution sits in reference cycles with its worker) and ``ma
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
 from collections.abc import Callable
 from functools import cache
@@ -17,6 +15,8 @@ from functools import cache
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes.util  # here, not at start-up: the first screen does not need it (~3 ms)
+
     name = ctypes.util.find_library("c")
     if name is None:
         return None
