@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
 RECENT_PAGE = 100
+RELEASE_AFTER_BYTES = 1024 * 1024
 
 
 class RizaApp(App[None]):
@@ -47,6 +49,7 @@ class RizaApp(App[None]):
         self.initial_id = (initial_id or "").strip()
         self.demo = demo
         self.client: RizaClient | None = None
+        self._last_size = 0
         label = self._server_label() if server_label is None else server_label
         self.main_screen = ExecutionScreen(
             initial_id=self.initial_id, server_label=label, has_key=bool(settings.api_key)
@@ -85,8 +88,6 @@ class RizaApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on
         screen, and the app goes on."""
-        if event.state == WorkerState.SUCCESS and event.worker.group in ("lookup", "prepare"):
-            self.release_memory()  # an execution, or a pane's text, was replaced: the old one is garbage now
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
@@ -101,9 +102,12 @@ class RizaApp(App[None]):
         if self.settings.api_key:
             self.load_recent(message.only_failures, message.starting_after)
 
-    @work(thread=True, exclusive=True, group="memory", exit_on_error=False, description="release freed memory")
-    def release_memory(self) -> None:
-        release_freed_memory()
+    @work(exclusive=True, group="memory", exit_on_error=False, description="release freed memory")
+    async def release_memory(self) -> None:
+        """Once the panes' text is prepared (the splitting leaves garbage too), give freed memory back."""
+        preparing = [worker.wait() for worker in self.workers if worker.group == "prepare"]
+        await asyncio.gather(*preparing, return_exceptions=True)  # a cancelled one is as done as a finished one
+        await asyncio.to_thread(release_freed_memory)
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, execution_id: str) -> None:
@@ -125,6 +129,11 @@ class RizaApp(App[None]):
             screen.state = LookupState(execution_id, "failed", error=unexpected)
         else:
             screen.state = LookupState(execution_id, "loaded", fetched=fetched)
+            # Releasing costs a full collection (~50 ms holding the GIL): worth it only when a big execution
+            # came or went, and only once its panes are prepared.
+            if max(fetched.size, self._last_size) >= RELEASE_AFTER_BYTES:
+                self.release_memory()
+            self._last_size = fetched.size
 
     @work(exclusive=True, group="recent", exit_on_error=False)
     async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:

@@ -125,13 +125,19 @@ def test_invalid_utf8_typed_or_pasted_is_survived(server: EmbeddedServer) -> Non
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-def test_keys_in_one_burst_with_ctrl_l_are_not_lost(server: EmbeddedServer, store: ExecutionStore) -> None:
-    first, second = [r for r in store.records if r.get("details") is not None and r["exit_code"] == 0][:2]
-    with app_in_pty(server, first["id"]) as (process, parent):  # opens on a result pane: focus is not in the bar
-        assert b"stdout" in read_until(parent, b"stdout", time.monotonic() + 30)
-        os.write(parent, b"\x0c" + second["id"].encode() + b"\r")  # ctrl+l, the ID, Enter: one write
-        drawn = read_until(parent, second["id"].encode(), time.monotonic() + 30)
-        assert second["id"].encode() in drawn, "the ID reached the lookup bar, not the pane that had focus"
+def test_keys_in_one_burst_are_not_lost(server: EmbeddedServer, store: ExecutionStore) -> None:
+    newest = store.records[0]["id"].encode()
+    other = next(r for r in store.records[1:] if r.get("details") is not None)["id"].encode()
+    with app_in_pty(server) as (process, parent):
+        assert newest in read_until(parent, newest, time.monotonic() + 30), "the recent list is loaded"
+        os.write(parent, b"\t\r")  # to the list, open its first row
+        assert b"started " in read_until(parent, b"started ", time.monotonic() + 30)
+        os.write(parent, b"\x0c" + other + b"\r")  # ctrl+l, the ID, Enter: one write, focus on a result pane
+        assert other in read_until(parent, other, time.monotonic() + 30), "the ID reached the lookup bar"
+        read_until(parent, b"started ", time.monotonic() + 30)
+        os.write(parent, b"b\r")  # back to the list and Enter on its highlighted first row: one write
+        opened = read_until(parent, b"started ", time.monotonic() + 30)
+        assert b"started " in opened and newest in opened, "Enter reached the list"
         quit_app(process, parent)
 
 
