@@ -1,4 +1,4 @@
-"""The app: owns the one API client and the workers, and wires them to the screen with messages."""
+"""The app: owns the one API client, the store and the workers, and wires them to the screen with messages."""
 
 from __future__ import annotations
 
@@ -15,23 +15,27 @@ from textual.worker import Worker, WorkerState
 from riza_tui.api.client import RizaClient
 from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import RizaError
+from riza_tui.feed import ListFeed
+from riza_tui.history import LookupHistory
 from riza_tui.memory import release_freed_memory
-from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
+from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested, WatchToggled
 from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
+from riza_tui.store import ExecutionStore
 from riza_tui.terminal import exit_cleanly_on_signals, tolerate_invalid_input
+from riza_tui.widgets.triage_table import TriageTable
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-RECENT_PAGE = 100
 RELEASE_AFTER_BYTES = 1024 * 1024
+DEFAULT_WATCH_SECONDS = 5.0
 
 
 class RizaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
 
     def __init__(
         self,
@@ -40,6 +44,8 @@ class RizaApp(App[None]):
         initial_id: str | None = None,
         demo: bool = False,
         server_label: str | None = None,
+        watch_seconds: float = 0.0,
+        history: LookupHistory | None = None,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -48,11 +54,19 @@ class RizaApp(App[None]):
         self.settings = settings
         self.initial_id = (initial_id or "").strip()
         self.demo = demo
+        self.watch_seconds = watch_seconds
         self.client: RizaClient | None = None
+        self.feed: ListFeed | None = None
+        self.store = ExecutionStore()
+        self.history = history if history is not None else LookupHistory()
         self._last_size = 0
         label = self._server_label() if server_label is None else server_label
         self.main_screen = ExecutionScreen(
-            initial_id=self.initial_id, server_label=label, has_key=bool(settings.api_key)
+            self.store,
+            initial_id=self.initial_id,
+            server_label=label,
+            has_key=bool(settings.api_key),
+            history=self.history,
         )
 
     def _server_label(self) -> str:
@@ -67,23 +81,42 @@ class RizaApp(App[None]):
     async def on_mount(self) -> None:
         exit_cleanly_on_signals(lambda code: self.exit(return_code=code))
         self.client = RizaClient(self.settings)
+        self.feed = ListFeed(self, self.client, self.store, self.main_screen)
         if self.settings.api_key and self.initial_id:
+            self.main_screen.trail.visit(self.initial_id)
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
         await self.push_screen(self.main_screen)
         if self.settings.api_key and not self.initial_id:
-            self.load_recent(False)
+            self.main_screen.triage.show_loading()
+            self.feed.load_page(False)
+        if self.settings.api_key and self.watch_seconds:
+            self.feed.toggle_watch(self.watch_seconds)
 
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
 
     def on_lookup_requested(self, message: LookupRequested) -> None:
-        self.lookup(message.execution_id)
+        self.lookup(message.execution_id, reload=message.reload)
 
     def on_lookup_cancelled(self, message: LookupCancelled) -> None:
         self.workers.cancel_group(self, "lookup")
         if not message.quiet:
             self.main_screen.state = LookupState(self.main_screen.state.execution_id, "cancelled")
+
+    def on_recent_requested(self, message: RecentRequested) -> None:
+        if self.feed is not None and self.settings.api_key:
+            if message.starting_after is None:
+                self.main_screen.triage.show_loading()
+            self.feed.load_page(message.only_failures, message.starting_after)
+
+    def on_triage_table_wanted_changed(self, message: TriageTable.WantedChanged) -> None:
+        if self.feed is not None and self.settings.api_key:
+            self.feed.want_details(message.execution_ids)
+
+    def on_watch_toggled(self, _message: WatchToggled) -> None:
+        if self.feed is not None:
+            self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on
@@ -98,10 +131,6 @@ class RizaApp(App[None]):
                 timeout=10,
             )
 
-    def on_recent_requested(self, message: RecentRequested) -> None:
-        if self.settings.api_key:
-            self.load_recent(message.only_failures, message.starting_after)
-
     @work(exclusive=True, group="memory", exit_on_error=False, description="release freed memory")
     async def release_memory(self) -> None:
         """Once the panes' text is prepared (the splitting leaves garbage too), give freed memory back."""
@@ -110,47 +139,35 @@ class RizaApp(App[None]):
         await asyncio.to_thread(release_freed_memory)
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
-    async def lookup(self, execution_id: str) -> None:
-        """Fetch one execution; a newer lookup cancels this one, and every failure becomes state."""
+    async def lookup(self, execution_id: str, *, reload: bool = False) -> None:
+        """Show one execution: at once from the store, else fetched (``reload`` always fetches). A newer lookup
+        cancels this one, and every failure becomes state."""
         screen = self.main_screen
         execution_id = execution_id.strip()
         if self.client is None or not self.settings.api_key:
             self.notify("Set RIZA_API_KEY or run riza-tui --demo first", severity="warning", markup=False)
             return
-        # The loading state is one still line in the summary (no spinner over the body), so it costs no frames
-        # while waiting; cancelling this worker cancels the request inside it.
-        screen.state = LookupState(execution_id, "loading")
-        try:
-            fetched = await self.client.retrieve(execution_id)
-        except RizaError as error:
-            screen.state = LookupState(execution_id, "failed", error=error)
-        except Exception as error:  # a bug of ours must not take the app down mid-incident
-            unexpected = RizaError(f"unexpected {type(error).__name__}: {error}", hint="please report this")
-            screen.state = LookupState(execution_id, "failed", error=unexpected)
-        else:
-            screen.state = LookupState(execution_id, "loaded", fetched=fetched)
-            # Releasing costs a full collection (~50 ms holding the GIL): worth it only when a big execution
-            # came or went, and only once its panes are prepared.
-            if max(fetched.size, self._last_size) >= RELEASE_AFTER_BYTES:
-                self.release_memory()
-            self._last_size = fetched.size
-
-    @work(exclusive=True, group="recent", exit_on_error=False)
-    async def load_recent(self, only_failures: bool, starting_after: str | None = None) -> None:
-        """One page of the recent list; reloading (a new filter) cancels a page still in flight."""
-        if self.client is None:
-            return
-        first_page = starting_after is None
-        if first_page:
-            self.main_screen.show_recent_loading()
-        try:
-            page = await self.client.list_executions(
-                limit=RECENT_PAGE, starting_after=starting_after, only_failures=only_failures
-            )
-        except RizaError as error:
-            self.main_screen.show_recent_error(str(error), first_page=first_page)
-        except Exception as error:  # a bug of ours: the list says so, and the app goes on
-            self.main_screen.show_recent_error(f"unexpected {type(error).__name__}: {error}", first_page=first_page)
-            raise
-        else:
-            self.main_screen.show_recent(page.data, first_page=first_page)
+        # An execution that has ended does not change, so what the store has is the answer.
+        fetched = None if reload else self.store.get(execution_id)
+        if fetched is None:
+            # The loading state is one still line in the summary (no spinner over the body), so it costs no
+            # frames while waiting; cancelling this worker cancels the request inside it.
+            screen.state = LookupState(execution_id, "loading")
+            try:
+                fetched = await self.client.retrieve(execution_id)
+            except RizaError as error:
+                screen.state = LookupState(execution_id, "failed", error=error)
+                return
+            except Exception as error:  # a bug of ours must not take the app down mid-incident
+                unexpected = RizaError(f"unexpected {type(error).__name__}: {error}", hint="please report this")
+                screen.state = LookupState(execution_id, "failed", error=unexpected)
+                return
+            self.store.put(fetched, as_id=execution_id)
+        self.store.keep(execution_id)
+        self.history.add(execution_id)
+        screen.state = LookupState(execution_id, "loaded")
+        # Releasing costs a full collection (~50 ms holding the GIL): worth it only when a big execution
+        # came or went, and only once its panes are prepared.
+        if max(fetched.size, self._last_size) >= RELEASE_AFTER_BYTES:
+            self.release_memory()
+        self._last_size = fetched.size

@@ -27,6 +27,7 @@ from riza_tui.api.models import (
 )
 from riza_tui.format import human_duration, local_time, pretty_json
 from riza_tui.safety.mask import mask_execution
+from riza_tui.triage import exit_meaning
 
 LEXER_BY_EXTENSION = {
     ".py": "python",
@@ -139,7 +140,12 @@ def _summary(execution: Execution) -> list[Field]:
         Field("id", execution.id),
         Field("type", execution.kind or "no details"),
         Field("language", execution.language),
-        Field("exit code", str(execution.exit_code)),
+        Field(
+            "exit code",
+            f"{execution.exit_code} ({meaning})"
+            if (meaning := exit_meaning(execution.exit_code))
+            else str(execution.exit_code),
+        ),
         Field("duration", human_duration(execution.duration)),
         Field("started", local_time(execution.started_at)),
     ]

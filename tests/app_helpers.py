@@ -8,9 +8,9 @@ from textual.widgets import ContentSwitcher
 
 from riza_tui.app import RizaApp
 from riza_tui.safety.sanitize import UNSAFE_CHARS
-from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
+from riza_tui.widgets.triage_table import TriageTable
 from tests.conftest import settle
 
 WIDE = (120, 40)
@@ -36,13 +36,24 @@ def body(app: RizaApp) -> str:
     return str(app.main_screen.query_one(ContentSwitcher).current)
 
 
-async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> RecentList:
-    """The app at rest on its welcome view, with the recent list focused so single keys reach it."""
+async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> TriageTable:
+    """The app at rest on its list view, with the table focused so single keys reach it."""
     await settle(pilot)
-    recent = app.main_screen.query_one(RecentList)
-    recent.focus()
+    table = app.main_screen.query_one(TriageTable)
+    table.focus()
     await pilot.pause()
-    return recent
+    return table
+
+
+def list_heading(app: RizaApp) -> str:
+    """The line above the table: what is listed, how many loaded, watch mode, errors."""
+    return str(app.main_screen.query_one("#list-heading").render())
+
+
+def table_rows(app: RizaApp) -> list[str]:
+    """The table as drawn: its header line and the rows on screen."""
+    table = app.main_screen.query_one(TriageTable)
+    return [table.render_line(y).text.rstrip() for y in range(table.scrollable_content_region.height)]
 
 
 def fully_on_screen(app: RizaApp, name: str) -> bool:

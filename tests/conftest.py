@@ -88,6 +88,12 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def private_state_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The lookup history of a test goes to a directory of its own, never the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def make_app(settings: ClientSettings) -> Callable[..., RizaApp]:
     def make(initial_id: str | None = None, **changes: Any) -> RizaApp:

@@ -17,8 +17,8 @@ from riza_tui.safety.mask import MASK
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.lookup_bar import LookupBar
-from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.text_view import TextView
+from riza_tui.widgets.triage_table import TriageTable
 from tests.app_helpers import WIDE, body, fully_on_screen, pane, press_and_settle, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
@@ -106,7 +106,7 @@ async def start_slow_lookup(pilot: Pilot[None], server: ScriptedServer) -> Fault
     """Begin a lookup the server holds until the test releases it, and return once it is in flight."""
     held = server.hold("/v1/executions/exec_slow")
     await settle(pilot)
-    await pilot.press(*"exec_slow", "enter")
+    await pilot.press("ctrl+l", *"exec_slow", "enter")
     await asyncio.to_thread(held.arrived.wait, 10)
     await pilot.pause()
     return held
@@ -190,7 +190,7 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
         built_on.append(threading.current_thread().name)
         return real_pretty_json(value)
 
-    monkeypatch.setattr("riza_tui.screens.execution.pretty_json", recording_pretty_json)
+    monkeypatch.setattr("riza_tui.screens.execution_parts.pretty_json", recording_pretty_json)
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await press_and_settle(pilot, "j")
@@ -204,7 +204,6 @@ async def test_help_lists_the_keys(make_app: Callable[..., RizaApp]) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.main_screen.query_one(RecentList).focus()
         await pilot.press("question_mark")
         await pilot.pause()
         assert "reveal / hide masked secrets" in screen_text(app)
@@ -248,9 +247,9 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
     app = make_app("exec_anything", api_key=None)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        text = str(app.main_screen.query_one("#welcome-text", Static).render())
+        text = str(app.main_screen.query_one("#list-heading", Static).render())
         assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
-        assert not app.main_screen.query_one(RecentList).display
+        assert not app.main_screen.query_one(TriageTable).display
         assert server.requests == []
 
 

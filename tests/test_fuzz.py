@@ -12,7 +12,6 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from textual.content import Content
 from textual.widgets import ContentSwitcher
 
 from riza_tui.api.client import RizaClient
@@ -24,8 +23,8 @@ from riza_tui.safety.sanitize import sanitize
 from riza_tui.server.store import ExecutionStore
 from riza_tui.show import render_plain, run_show
 from riza_tui.view import build_view, shown_execution
-from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
+from riza_tui.widgets.triage_table import TriageTable
 from tests.app_helpers import assert_terminal_safe, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH, broken_bodies, from_spec, fuzz_settings, spec_executions
@@ -92,16 +91,17 @@ async def render_each(executions: list[dict[str, Any]]) -> None:
         app = RizaApp(settings_for(server), server_label="fuzz")
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            recent = app.main_screen.query_one(RecentList)
-            assert recent.option_count == len(executions)
-            assert Content.from_markup(recent.border_subtitle or "").plain == f"all {len(executions)} loaded"
+            recent = app.main_screen.query_one(TriageTable)
+            assert len(recent.shown) == len(executions)
+            assert str(app.main_screen.query_one("#list-heading").render()).endswith(f"all {len(executions)} loaded")
             screen_is_encodable(app)
             for raw in executions:
-                app.lookup(FUZZED_ID)
+                app.lookup(FUZZED_ID, reload=True)
                 await settle(pilot)
                 state = app.main_screen.state
                 assert state.phase == "loaded", state.error
-                assert state.fetched is not None and state.fetched.raw == raw
+                fetched = app.main_screen.fetched
+                assert fetched is not None and fetched.raw == raw
                 assert app.main_screen.query_one(ContentSwitcher).current in ("detail", "raw")
                 assert sanitize(raw["id"]) in str(app.main_screen.query_one(SummaryStrip).render())
                 screen_is_encodable(app)

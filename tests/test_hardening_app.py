@@ -16,9 +16,9 @@ from riza_tui.app import RizaApp
 from riza_tui.safety.mask import MASK
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.palette import NO_COLOR_PALETTE, palette_for
-from riza_tui.widgets.recent import RecentList
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
+from riza_tui.widgets.triage_table import TriageTable
 from tests.app_helpers import WIDE, body, pane, screen_text, summary_of, title_of
 from tests.conftest import find, function_details, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
@@ -120,11 +120,10 @@ async def test_a_failing_worker_is_a_message_not_an_exit(
             raise RuntimeError("boom in the list")
 
         monkeypatch.setattr(app.client, "list_executions", broken)
-        app.main_screen.query_one(RecentList).focus()
         await pilot.press("f")
         await settle(pilot)
         assert app.is_running and app.return_code is None
-        assert "boom in the list" in title_of(app.main_screen.query_one(RecentList).border_subtitle)
+        assert "boom in the list" in str(app.main_screen.query_one("#list-heading").render())
         assert any("boom in the list" in str(note.message) for note in app._notifications)
 
 
@@ -232,7 +231,7 @@ async def test_edge_values_in_the_list_and_the_detail_view() -> None:
         app = RizaApp(settings, server_label="edges")
         async with app.run_test(size=WIDE) as pilot:
             await settle(pilot)
-            assert app.main_screen.query_one(RecentList).option_count == 4
+            assert len(app.main_screen.query_one(TriageTable).shown) == 4
             shown = screen_text(app)
             assert "exec_huge_exit" in shown and "exec_year_9999" in shown
             for record in records:

@@ -24,7 +24,7 @@ async def test_tabs_controls_and_huge_lines_render() -> None:
         lines = pane_lines(view)
         assert lines[0] == "a   b"
         assert lines[1] == "red \\x1b]0;t\\x07"
-        assert lines[2] == "x" * 60
+        assert lines[2] == "x" * 59 + "›", "a cut line says it goes on"
 
 
 async def test_big_text_is_split_in_a_worker_and_scrolls_to_the_end() -> None:

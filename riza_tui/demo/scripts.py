@@ -184,6 +184,36 @@ console.log(summarise(scores));
     return _script("typescript", code, stdout, args=[str(s) for s in scores])
 
 
+def ts_bad_config(rng: random.Random) -> Made:
+    code = """type Config = { endpoint: string; retries: number };
+
+function load(raw: string): Config {
+  return JSON.parse(raw) as Config;
+}
+
+const config = load(process.env.APP_CONFIG ?? "{}");
+const host = new URL(config.endpoint).host;
+console.log(`retrying ${config.retries} times against ${host}`);
+"""
+    stderr = """node:internal/url:775
+    href = bindingUrl.parse(input, base);
+                      ^
+
+TypeError: Invalid URL
+    at new URL (node:internal/url:775:36)
+    at file:///src/main.ts:8:14
+    at ModuleJob.run (node:internal/modules/esm/module_job:222:25)
+    at async ModuleLoader.import (node:internal/modules/esm/loader:316:24) {
+  code: 'ERR_INVALID_URL',
+  input: 'undefined'
+}
+
+Node.js v20.11.1
+"""
+    retries = rng.randint(2, 5)
+    return _script("typescript", code, "", stderr, 1, env={"APP_CONFIG": json.dumps({"retries": retries})})
+
+
 def ruby_slugs(rng: random.Random) -> Made:
     titles = rng.sample(["Hello World", "Riza & Ruby", "Ten Tips for TUIs", "Ünïcode Rocks", "Q3 Report"], 3)
     code = """ARGF.each_line do |line|
@@ -328,6 +358,7 @@ TEMPLATES = {
     "js_summary": (js_summary, 4),
     "js_type_error": (js_type_error, 2),
     "ts_stats": (ts_stats, 3),
+    "ts_bad_config": (ts_bad_config, 2),
     "ruby_slugs": (ruby_slugs, 3),
     "ruby_no_method": (ruby_no_method, 2),
     "php_invoice": (php_invoice, 3),

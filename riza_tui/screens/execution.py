@@ -1,67 +1,72 @@
-"""The one main screen: lookup bar, summary strip, and a body that switches between views.
+"""The one main screen: lookup bar, summary strip, and a body that switches between the list and an execution.
 
 All pane-filling happens in :meth:`ExecutionScreen._render_state`, called by the watchers of the three
-reactives (lookup state, secrets revealed, raw mode), as posting does with its response area.
+reactives (lookup state, secrets revealed, raw mode), as posting does with its response area. The execution
+shown is read from the store; the screen keeps only which one it is.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.containers import Horizontal
 from textual.reactive import Reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
-from riza_tui.api.errors import InvalidResponseError, RizaError
-from riza_tui.api.models import Execution, Fetched
+from riza_tui.api.errors import RizaError
+from riza_tui.api.models import Fetched
 from riza_tui.format import byte_size, pretty_json
-from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested
-from riza_tui.safety.mask import mask_body_text
+from riza_tui.history import LookupHistory
+from riza_tui.messages import (
+    ExecutionStored,
+    ListPageArrived,
+    LookupCancelled,
+    LookupRequested,
+    RecentRequested,
+    WatchStatus,
+    WatchToggled,
+)
+from riza_tui.navigation import Trail
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.screens.execution_parts import NO_KEY_HELP, error_view, raw_text, why_raw
 from riza_tui.state import LookupState
+from riza_tui.store import ExecutionStore
 from riza_tui.view import build_view, fetched_warnings, shown_execution
 from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.error_panel import ErrorPanel
 from riza_tui.widgets.key_bar import KeyBar
 from riza_tui.widgets.lookup_bar import LookupBar
 from riza_tui.widgets.palette import palette_for
-from riza_tui.widgets.recent import RecentList
+from riza_tui.widgets.search_bar import SearchBar
 from riza_tui.widgets.summary import SummaryStrip
 from riza_tui.widgets.text_view import TextView
+from riza_tui.widgets.triage_list import TriageList
 
 WIDE_LAYOUT_COLUMNS = 120
-NO_KEY_HELP = (
-    "No API key is set, so nothing can be looked up yet.\n\n"
-    "  export RIZA_API_KEY=<your key>      then run riza-tui again, or pass --api-key\n"
-    "  riza-tui --demo                     to explore the bundled sample data\n"
-)
-
-
-def raw_text(fetched: Fetched, raw: dict[str, Any], *, reveal: bool) -> str:
-    """The raw view's text: the JSON as parsed, or for a body too deep to read whole, the body exactly as it
-    came (masked as text). Built in the splitting thread when the body is big."""
-    if fetched.received is None:
-        return pretty_json(raw)
-    return fetched.received if reveal else mask_body_text(fetched.received)[0]
 
 
 class ExecutionScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "focus_lookup", "Lookup", priority=True),
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", "Back", show=False),
         Binding("r", "reload", "Reload"),
         Binding("s", "toggle_secrets", "Secrets"),
         Binding("j", "toggle_raw", "Raw JSON"),
         Binding("z", "zoom", "Zoom"),
-        Binding("b", "back", "Recent"),
-        Binding("f", "toggle_failures", "Failures only"),
+        Binding("t", "failing_line", "Failing line"),
+        Binding("b", "back", "List"),
+        Binding("f", "toggle_failures", "Failures"),
+        Binding("W", "toggle_watch", "Watch"),
+        Binding("left_square_bracket,alt+left", "trail(-1)", "Back", show=False),
+        Binding("right_square_bracket,alt+right", "trail(1)", "Forward", show=False),
         Binding("question_mark", "help", "Keys"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     # Focus is placed by on_mount and focus_result; auto-focus on resume could steal it from a result pane.
@@ -76,76 +81,118 @@ class ExecutionScreen(Screen[None]):
     raw_mode: var[bool] = var(False, init=False)
     only_failures: var[bool] = var(False, init=False)
 
-    def __init__(self, *, initial_id: str = "", server_label: str = "", has_key: bool = True) -> None:
+    def __init__(
+        self,
+        store: ExecutionStore,
+        *,
+        initial_id: str = "",
+        server_label: str = "",
+        has_key: bool = True,
+        history: LookupHistory | None = None,
+    ) -> None:
         super().__init__()
+        self.store = store
+        self.history = history or LookupHistory(None)
+        self.trail = Trail()
         self._initial_id = initial_id
         self._server_label = server_label
         self._has_key = has_key
 
+    @property
+    def fetched(self) -> Fetched | None:
+        """The execution shown, from the store (which keeps it while it is shown)."""
+        state = self.state
+        return self.store.peek(state.execution_id) if state.phase == "loaded" else None
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
-            yield LookupBar(self._initial_id, id="lookup")
+            yield LookupBar(self._initial_id, history=self.history, id="lookup")
             yield Static(safe_text(self._server_label, "dim"), id="server")
         yield SummaryStrip(id="summary")
         with ContentSwitcher(initial="welcome", id="body"):
-            with Vertical(id="welcome"):
-                yield Static(id="welcome-text")
-                yield RecentList(id="recent")
+            yield TriageList(self.store, id="welcome")
             yield DetailPane(id="detail")
             yield TextView(id="raw", classes="pane")
             yield ErrorPanel(id="error")
+        yield SearchBar()
         yield KeyBar()
+
+    @property
+    def triage(self) -> TriageList:
+        return self.query_one(TriageList)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_state())
         self._render_state()
         if self.state.phase in ("loaded", "failed"):
             self.focus_result()
+        elif self._has_key and not self._initial_id:
+            self.triage.table.focus()  # the list's keys (f, /, ?, q) work from the first screen
         else:
             self.query_one(LookupBar).focus()
 
-    def on_resize(self, event: Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
         focused = self.focused
         if isinstance(focused, TextView):  # the layout changed under it: bring it back into view
             self.call_after_refresh(focused.scroll_visible, top=True, animate=False)
 
-    def _show_welcome(self) -> None:
-        text = Text()
-        text.append("Paste an execution ID above and press Enter", "bold")
-        text.append("  ·  ? keys  ·  ctrl+q quit\n", "dim")
-        if self._has_key:
-            text.append("Recent executions", "bold")
-            text.append(" (newest first" + ("; failures only" if self.only_failures else "") + "; f toggles failures)")
-        else:
-            text.append("\n" + NO_KEY_HELP, palette_for(self.app).warn)
-        self.query_one("#welcome-text", Static).update(text)
-        self.query_one(RecentList).display = self._has_key
-        self.query_one(SummaryStrip).show_message(Text("no execution open", "dim"))
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste outside an input (inputs take their own) is an ID or alert text to look up."""
+        lookup = self.query_one(LookupBar)
+        self.set_focus(lookup)
+        lookup.value = ""
+        lookup.post_message(events.Paste(event.text))  # the bar takes the ID out of it
+
+    def _show_list(self) -> None:
+        self.query_one(SummaryStrip).display = False
+        list_view = self.triage
+        list_view.display = True
+        if not self._has_key:
+            list_view.query_one("#list-heading", Static).update(Text(NO_KEY_HELP, palette_for(self.app).warn))
+            list_view.table.display = False
         self.query_one(ContentSwitcher).current = "welcome"
 
-    def show_recent_loading(self) -> None:
-        self.query_one(RecentList).show_loading()
-
-    def show_recent(self, executions: list[Execution], *, first_page: bool) -> None:
-        self.query_one(RecentList).show_page(executions, first_page=first_page)
-
-    def show_recent_error(self, message: str, *, first_page: bool) -> None:
-        self.query_one(RecentList).show_error(message, first_page=first_page)
+    # The list ---------------------------------------------------------------------------------------
 
     def on_lookup_requested(self, message: LookupRequested) -> None:
         """Like an address bar, the lookup bar shows what is being looked at, however it was chosen."""
         self.query_one(LookupBar).value = message.execution_id
+        if not message.from_trail:
+            self.trail.visit(message.execution_id)
 
-    def on_recent_list_more_wanted(self, message: RecentList.MoreWanted) -> None:
-        message.stop()
-        self.post_message(RecentRequested(self.only_failures, starting_after=message.starting_after))
+    def on_text_view_search_wanted(self, message: TextView.SearchWanted) -> None:
+        self.query_one(SearchBar).begin(message.pane)
+
+    def on_text_view_search_progress(self, message: TextView.SearchProgress) -> None:
+        self.query_one(SearchBar).show_status(message.pane, message.status)
+
+    def on_execution_stored(self, message: ExecutionStored) -> None:
+        self.triage.table.execution_stored(message.execution_id)
+
+    def on_list_page_arrived(self, message: ListPageArrived) -> None:
+        if message.error:
+            self.triage.show_error(message.error)
+        elif message.new_ids is not None:
+            self.triage.table.rows_changed(new_ids=message.new_ids)
+        else:
+            self.triage.page_arrived(complete=message.complete)
+
+    def on_watch_status(self, message: WatchStatus) -> None:
+        self.triage.set_watch_note(message.note)
+
+    def watch_only_failures(self, only_failures: bool) -> None:
+        self.triage.only_failures = only_failures
+        self.post_message(RecentRequested(only_failures))
+
+    # One execution ------------------------------------------------------------------------------------
 
     def watch_state(self, old: LookupState, new: LookupState) -> None:
         if new.execution_id != old.execution_id:
             self.set_reactive(ExecutionScreen.reveal_secrets, False)  # revealing is for one execution only
         if not self.is_mounted:  # a deep-linked lookup starts before the screen is built; on_mount draws it
             return
+        self.query_one(SearchBar).end()
         self._render_state()
         if new.phase in ("loaded", "failed"):
             self.focus_result()
@@ -158,18 +205,17 @@ class ExecutionScreen(Screen[None]):
         if self.is_mounted:
             self._render_state()
 
-    def watch_only_failures(self, only_failures: bool) -> None:
-        self._show_welcome()
-        self.post_message(RecentRequested(only_failures))
-
     def _render_state(self) -> None:
         """The one place that fills the summary and body from the current state."""
         state = self.state
         palette = palette_for(self.app)
         summary = self.query_one(SummaryStrip)
         if state.phase == "idle":
-            self._show_welcome()
-        elif state.phase == "loading":
+            self._show_list()
+            self.refresh_bindings()
+            return
+        summary.display = True
+        if state.phase == "loading":
             # One still line, not a spinner over the body: over SSH an animation costs bytes every frame.
             summary.show_message(
                 Text.assemble(
@@ -180,42 +226,40 @@ class ExecutionScreen(Screen[None]):
             summary.show_message(Text.assemble(("cancelled lookup of ", palette.warn), safe_text(state.execution_id)))
         elif state.phase == "failed" and state.error is not None:
             self._show_error(state.error, state.execution_id)
-        elif state.phase == "loaded" and state.fetched is not None:
+        elif state.phase == "loaded" and self.fetched is not None:
             try:
-                self._show_execution(state)
+                self._show_execution(self.fetched)
             except Exception as error:  # a display bug of ours must cost one view, not the session
-                self._show_display_failure(state, error)
+                self._show_display_failure(self.fetched, error)
         self.refresh_bindings()
 
-    def _show_display_failure(self, state: LookupState, error: Exception) -> None:
-        assert state.fetched is not None
+    def _show_display_failure(self, fetched: Fetched, error: Exception) -> None:
         self.query_one(ErrorPanel).show_error(
             "Could not display this execution",
             f"riza-tui failed to lay it out ({type(error).__name__}: {error})",
             "the JSON below is what the server sent; please report this",
-            state.execution_id,
-            pretty_json(shown_execution(state.fetched, reveal_secrets=False)[1]),
+            self.state.execution_id,
+            pretty_json(shown_execution(fetched, reveal_secrets=False)[1]),
         )
         self.query_one(SummaryStrip).show_message(
             Text("✖ could not display this execution", palette_for(self.app).fail)
         )
         self.query_one(ContentSwitcher).current = "error"
 
-    def _show_execution(self, state: LookupState) -> None:
-        fetched = state.fetched
-        assert fetched is not None
+    def _show_execution(self, fetched: Fetched) -> None:
         execution, raw, secrets = shown_execution(fetched, reveal_secrets=self.reveal_secrets)
+        palette = palette_for(self.app)
         self.query_one(SummaryStrip).show_execution(
             execution,
             secrets=secrets,
             revealed=self.reveal_secrets,
-            palette=palette_for(self.app),
+            palette=palette,
             warnings=fetched_warnings(fetched),
         )
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)
         if self.raw_mode or not view.has_details:
-            reason = "" if self.raw_mode else self._why_raw(execution)
+            reason = Text("") if self.raw_mode else why_raw(execution, palette)
             title = Text.assemble(("raw JSON", "bold"), (f" · {byte_size(fetched.size)} as received", "dim"), reason)
             reveal = self.reveal_secrets
             self.query_one("#raw", TextView).show_built_text(
@@ -228,35 +272,18 @@ class ExecutionScreen(Screen[None]):
 
     def _show_error(self, error: RizaError, execution_id: str) -> None:
         """The error panel, with the body the server sent masked like every other view unless revealed."""
-        raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
-        note = ""
-        if raw is not None and not self.reveal_secrets:
-            raw, masked = mask_body_text(raw)
-            note = f"{masked} secret-looking value{'s' if masked != 1 else ''} masked (s reveals)" if masked else ""
-        elif raw is not None:
-            note = "secrets REVEALED (s hides)"
+        raw, note = error_view(error, reveal=self.reveal_secrets)
         self.query_one(ErrorPanel).show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
         self.query_one(SummaryStrip).show_message(Text(f"✖ {error.title}", palette_for(self.app).fail))
         self.query_one(ContentSwitcher).current = "error"
-
-    def _why_raw(self, execution: Execution) -> Text:
-        warn = palette_for(self.app).warn
-        if execution.details is None:
-            return Text(" · the server sent no details for this execution", warn)
-        return Text.assemble((" · details of a type this version does not know: ", warn), safe_text(execution.kind))
 
     def focus_result(self) -> None:
         """After a lookup, put focus where the answer is, so single-key bindings work at once."""
         body = self.query_one(ContentSwitcher)
         if body.current == "detail":
-            detail = self.query_one(DetailPane)
-            failed = self.state.fetched is not None and self.state.fetched.execution.exit_code != 0
-            order = ("stderr", "output", "stdout") if failed else ("output", "stdout", "stderr")
-            candidates = [detail.pane(name) for name in order]
-            # A big pane is still being split (0 lines so far) but is the one with content: loading counts.
-            target = next(
-                (pane for pane in candidates if pane.display and (pane.line_count or pane.preparing)), candidates[-1]
-            )
+            fetched = self.fetched
+            failed = fetched is not None and fetched.execution.exit_code != 0
+            target = self.query_one(DetailPane).why_pane(failed=failed)
             target.focus(scroll_visible=False)
             # Scroll once the new content is laid out; before that the pane's position is stale.
             self.call_after_refresh(target.scroll_visible, top=True, animate=False)
@@ -265,18 +292,27 @@ class ExecutionScreen(Screen[None]):
         elif body.current == "error":
             self.query_one(ErrorPanel).focus()
 
+    # Keys -------------------------------------------------------------------------------------------
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        loaded = self.state.phase == "loaded"
+        phase = self.state.phase
+        on_list = phase == "idle"
         if action == "toggle_secrets":
-            return loaded or self.state.phase == "failed"
-        if action == "toggle_raw":
-            return loaded
+            return phase in ("loaded", "failed")
+        if action in ("toggle_raw", "failing_line"):
+            return phase == "loaded" if action == "toggle_raw" else self.query_one(DetailPane).has_failing_line
+        if action == "zoom":
+            return not on_list
         if action == "reload":
-            return bool(self.state.execution_id) and self.state.phase != "idle"
-        if action == "toggle_failures":
-            return self.query_one(ContentSwitcher).current == "welcome" and self._has_key
+            return self._has_key and (on_list or bool(self.state.execution_id))
+        if action in ("toggle_failures", "toggle_watch"):
+            return on_list and self._has_key
         if action == "back":
-            return self.query_one(ContentSwitcher).current != "welcome"
+            return not on_list
+        if action == "trail":
+            if on_list:
+                return self.trail.current is not None
+            return self.trail.can_go_back if parameters == (-1,) else self.trail.can_go_forward
         return True
 
     def action_focus_lookup(self) -> None:
@@ -288,14 +324,21 @@ class ExecutionScreen(Screen[None]):
         lookup.select_all()
 
     def action_cancel(self) -> None:
+        """Escape steps back one level: restore a zoom, end a search, cancel a lookup, leave the execution."""
         if self.maximized is not None:
             self.minimize()
+        elif self.query_one(SearchBar).end():
+            pass
         elif self.state.phase == "loading":
             self.post_message(LookupCancelled())
+        elif self.state.phase != "idle":
+            self.action_back()
 
     def action_reload(self) -> None:
-        if self.state.execution_id:
-            self.post_message(LookupRequested(self.state.execution_id))
+        if self.state.phase == "idle":
+            self.post_message(RecentRequested(self.only_failures))
+        elif self.state.execution_id:
+            self.post_message(LookupRequested(self.state.execution_id, reload=True, from_trail=True))
 
     def action_toggle_secrets(self) -> None:
         self.reveal_secrets = not self.reveal_secrets
@@ -311,17 +354,45 @@ class ExecutionScreen(Screen[None]):
         elif self.focused is not None and self.focused.allow_maximize:
             self.maximize(self.focused)
 
+    def watch_maximized(self, widget: Widget | None) -> None:
+        """A zoomed pane names the execution in its bottom border: the summary is hidden behind it."""
+        for pane in self.query(TextView):
+            pane.border_subtitle = ""
+        if isinstance(widget, TextView) and self.state.execution_id:
+            widget.border_subtitle = safe_text(self.state.execution_id, "bold")
+
+    def action_failing_line(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        code = self.query_one(DetailPane).show_failing_line()
+        if code is not None:
+            self.set_focus(code)
+
     def action_back(self) -> None:
         if self.state.phase == "loading":  # its late answer must not take the user away from the list
             self.post_message(LookupCancelled(quiet=True))
+        if self.maximized is not None:
+            self.minimize()
         self.state = LookupState()
-        recent = self.query_one(RecentList)
-        self.set_focus(recent)  # at once, so Enter right after b picks from the list
-        if not recent.first_page_requested and self._has_key:  # opened on an ID: the list was never needed until now
+        list_view = self.triage
+        self.set_focus(list_view.table)  # at once, so Enter right after b picks from the list
+        if not list_view.first_page_requested and self._has_key:  # opened on an ID: the list was never needed
             self.post_message(RecentRequested(self.only_failures))
+
+    def action_trail(self, step: int) -> None:
+        """Back and forward between opened executions; from the list, back to the last one opened."""
+        if self.state.phase == "idle":
+            execution_id = self.trail.current
+        else:
+            execution_id = self.trail.back() if step == -1 else self.trail.forward()
+        if execution_id is not None:
+            self.post_message(LookupRequested(execution_id, from_trail=True))
 
     def action_toggle_failures(self) -> None:
         self.only_failures = not self.only_failures
+
+    def action_toggle_watch(self) -> None:
+        self.post_message(WatchToggled())
 
     def action_help(self) -> None:
         from riza_tui.screens.help import HelpScreen  # not needed for the first screen

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from riza_tui.format import byte_size
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.triage import FailingLine, exception_line_numbers, failing_line, frames, is_submitted, plain_lines
 from riza_tui.view import ExecutionView, Field, TextBlock
-from riza_tui.widgets.palette import palette_for
+from riza_tui.widgets.palette import Palette, palette_for
 from riza_tui.widgets.text_view import TextView
 
 REQUEST_PANES = ("code", "input", "request", "files")
 RESPONSE_PANES = ("output", "stdout", "stderr")
+TRACEBACK_LIMIT = 1024 * 1024  # styling frames needs every line: a bigger stream is not a traceback
 
 
 def pane_title(title: str, text: str, extra: Text | None = None) -> Text:
@@ -55,10 +58,13 @@ class DetailPane(VerticalScroll, can_focus=False):
                 for name in RESPONSE_PANES:
                     yield TextView(id=name, classes="pane")
 
+    failing: FailingLine | None = None
+
     def pane(self, name: str) -> TextView:
         return self.query_one(f"#{name}", TextView)
 
     def show_view(self, view: ExecutionView) -> None:
+        palette = palette_for(self.app)
         self._fill("code", view.code)
         self._fill("input", view.input)
         fields = TextBlock("request", fields_text(view.request), "text", "no args, env, http rules or limits")
@@ -66,10 +72,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         self._fill("files", files_block(view.files) if view.files else None)
         status = None
         if view.output_status is not None:
-            status = safe_text(f" {view.output_status} ", palette_for(self.app).badge(view.output_status))
+            status = safe_text(f" {view.output_status} ", palette.badge(view.output_status))
         self._fill("output", view.output, status)
         self._fill("stdout", view.stdout)
         self._fill("stderr", view.stderr)
+        self._mark_failure(view, palette)
         self.scroll_home(animate=False)
 
     def _fill(self, name: str, block: TextBlock | None, extra: Text | None = None) -> None:
@@ -81,3 +88,56 @@ class DetailPane(VerticalScroll, can_focus=False):
         pane.show_text(
             block.text, block.syntax, note=block.empty_note, title=pane_title(block.title, block.text, extra)
         )
+        # A pane is no taller than its text: a one-line stdout leaves the room to the code and stderr.
+        pane.styles.max_height = pane.line_count + 2 if pane.line_count and not pane.preparing else None
+
+    # Why it failed ----------------------------------------------------------------------------------
+
+    def _mark_failure(self, view: ExecutionView, palette: Palette) -> None:
+        """Style tracebacks as tracebacks and mark the line of the submitted code they point to."""
+        self.failing = None
+        streams = {block.title: block.text for block in (view.stderr, view.stdout) if block is not None}
+        for name, text in streams.items():
+            if text and len(text) <= TRACEBACK_LIMIT:
+                self.pane(name).set_line_styles(traceback_styles(plain_lines(text), palette))
+        if view.code is None or not view.code.text:
+            return
+        self.failing = failing_line(streams, view.code.text.count("\n") + 1)
+        if self.failing is None:
+            return
+        code = self.pane("code")
+        code.set_line_styles({self.failing.code_line - 1: Style(bold=True, underline=True)}, self.failing.code_line - 1)
+        code.border_title = pane_title(
+            view.code.title, view.code.text, Text(f"· failing line {self.failing.code_line} (t)", palette.fail)
+        )
+        self.call_after_refresh(code.scroll_to_line, self.failing.code_line - 1)
+
+    @property
+    def has_failing_line(self) -> bool:
+        return self.failing is not None
+
+    def show_failing_line(self) -> TextView | None:
+        """``t``: the failing line in view in the code pane, and its traceback line in the stream's pane."""
+        failing = self.failing
+        if failing is None:
+            return None
+        code = self.pane("code")
+        code.scroll_to_line(failing.code_line - 1)
+        self.pane(failing.stream).scroll_to_line(failing.frame_line)
+        return code
+
+    def why_pane(self, *, failed: bool) -> TextView:
+        """The pane that answers "why": stderr for a failure, else output or stdout with content, never empty."""
+        order = ("stderr", "output", "stdout") if failed else ("output", "stdout", "stderr")
+        candidates = [self.pane(name) for name in order] + [self.pane("code")]
+        # A big pane is still being split (0 lines so far) but is the one with content: loading counts.
+        has_content = [pane for pane in candidates if pane.display and (pane.line_count or pane.preparing)]
+        return has_content[0] if has_content else candidates[-1]
+
+
+def traceback_styles(lines: list[str], palette: Palette) -> dict[int, Style]:
+    """The frames that point into the submitted code in bold, the exception in the failure colour."""
+    styles = {frame.text_line: Style(bold=True) for frame in frames(lines) if is_submitted(frame.file)}
+    for number in exception_line_numbers(lines):
+        styles[number] = palette.fail
+    return styles

@@ -1,11 +1,28 @@
-"""The lookup bar: an input that takes a pasted execution ID, like a browser's address bar."""
+"""The lookup bar: an input that takes a pasted execution ID, URL or alert text, like a browser's address bar."""
 
 from __future__ import annotations
 
+from textual import events
+from textual.suggester import Suggester
 from textual.widgets import Input
 
+from riza_tui.history import LookupHistory
+from riza_tui.ids import extract_execution_id
 from riza_tui.messages import LookupRequested
 from riza_tui.safety.sanitize import UNSAFE_CHARS
+
+
+class HistorySuggester(Suggester):
+    """Completes from the IDs looked up before, newest first (→ or End accepts, as in a shell)."""
+
+    def __init__(self, history: LookupHistory) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.history = history
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        return next((entry for entry in self.history.entries if entry.startswith(value) and entry != value), None)
 
 
 class LookupBar(Input):
@@ -14,22 +31,39 @@ class LookupBar(Input):
     A stock ``Input`` would write a pasted ESC straight to the terminal; no execution ID contains one.
     """
 
-    def __init__(self, value: str = "", *, id: str | None = None) -> None:
-        super().__init__(value, placeholder="Execution ID (exec_…) — Enter to look up", id=id, select_on_focus=True)
+    def __init__(self, value: str = "", *, history: LookupHistory, id: str | None = None) -> None:
+        super().__init__(
+            value,
+            placeholder="Execution ID, URL or alert text — Enter to look up",
+            id=id,
+            select_on_focus=True,
+            suggester=HistorySuggester(history),
+            compact=True,
+        )
         self.cursor_blink = False  # a blinking cursor redraws twice a second forever: bytes over SSH while idle
 
     def replace(self, text: str, start: int, end: int) -> None:
-        cleaned = UNSAFE_CHARS.sub("", text.replace("\t", ""))
+        cleaned = UNSAFE_CHARS.sub(" ", text.replace("\t", " "))
         if start == 0 and end >= len(self.value):
             cleaned = cleaned.strip()
         super().replace(cleaned, start, end)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A pasted alert is several lines and the ID may be on any of them: keep the ID when there is one."""
+        event.stop()
+        if event.text:
+            found = extract_execution_id(" ".join(event.text.splitlines()))
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(found)
+            else:
+                self.replace(found, *self.selection)
 
     def restricted(self) -> None:
         """No bell: a refused character is not an event worth a noise."""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        execution_id = event.value.strip()
+        execution_id = extract_execution_id(event.value)
         self.value = execution_id
         if execution_id:
             self.post_message(LookupRequested(execution_id))

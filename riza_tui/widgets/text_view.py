@@ -21,6 +21,7 @@ from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -28,6 +29,8 @@ from textual.worker import get_current_worker
 
 from riza_tui.safety.sanitize import UNSAFE_CHARS, sanitize, split_lines
 from riza_tui.widgets.highlight import highlight_lines, plain_line
+from riza_tui.widgets.text_search import Matches, compile_query, scan
+from riza_tui.widgets.text_wrap import WrapMap
 
 SPLIT_IN_THREAD_CHARS = 256 * 1024
 CHUNK_CHARS = 1024 * 1024
@@ -36,6 +39,9 @@ LONG_LINE = 4096
 CACHE_LINES = 4096
 NUMBER_STYLE = Style(dim=True)  # dim, not a colour: legible on light and dark themes and under NO_COLOR
 NOTE_STYLE = Style(italic=True, dim=True)
+MATCH_STYLE = Style(reverse=True)
+CURRENT_MATCH_STYLE = Style(reverse=True, bold=True, underline=True)
+CONTINUES = "›"  # drawn in a line's last visible cell when the line goes on past the pane's edge
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Document:
     lines: list[str]
     width: int
     highlighted: list[Text] | None = None
+    simple: bool = True  # ASCII with nothing escaped: one cell a character
 
 
 def prepare(text: str) -> Document:
@@ -53,7 +60,7 @@ def prepare(text: str) -> Document:
         lines.pop()
     if text.isascii() and "\t" not in text and not UNSAFE_CHARS.search(text):
         return Document(lines, max(map(len, lines), default=0))  # one cell a character: the fast, common case
-    return Document(lines, max(map(line_cells, lines), default=0))
+    return Document(lines, max(map(line_cells, lines), default=0), simple=False)
 
 
 def line_cells(line: str) -> int:
@@ -103,13 +110,36 @@ class TextView(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match(1)", "Next", show=False),
+        Binding("N", "next_match(-1)", "Previous", show=False),
+        Binding("w", "toggle_wrap", "Wrap"),
     ]
     DEFAULT_CSS = """
-    TextView { background: $surface; scrollbar-size: 1 1; }
+    TextView { background: $surface; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
     TextView:focus { background-tint: $foreground 4%; }
     """
 
     line_numbers: reactive[bool] = reactive(False)
+    wrap: reactive[bool] = reactive(False)
+
+    class SearchWanted(Message):
+        """``/`` in a pane: the screen opens its search bar for this pane."""
+
+        def __init__(self, pane: TextView) -> None:
+            super().__init__()
+            self.pane = pane
+
+    class SearchProgress(Message):
+        """Matches were found, or the selected one changed: the search bar's count is out of date."""
+
+        def __init__(self, pane: TextView, status: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.status = status
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TextView.SearchProgress) and message.pane is self.pane
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -121,6 +151,10 @@ class TextView(ScrollView, can_focus=True):
         self._long_lines: OrderedDict[int, str] = OrderedDict()
         self._frame_style: Style | None = None
         self._dark = True
+        self._matches: Matches | None = None
+        self._wrap_map: WrapMap | None = None
+        self._line_styles: dict[int, Style] = {}
+        self.marked_line: int | None = None  # 0-based; the failing line of the code, drawn as such
         self.preparing = False  # a big text is being split in a thread; nothing to show yet
 
     @property
@@ -130,6 +164,10 @@ class TextView(ScrollView, can_focus=True):
     @property
     def is_highlighted(self) -> bool:
         return self._document.highlighted is not None
+
+    @property
+    def matches(self) -> Matches | None:
+        return self._matches
 
     def show_text(self, text: str, kind: str = "text", *, note: str = "", title: Text | None = None) -> None:
         """Replace the content. ``kind`` is a pygments lexer name, "ansi" for program output, or "text"."""
@@ -154,6 +192,13 @@ class TextView(ScrollView, can_focus=True):
         self._begin(kind, "", title, empty=False)
         self._prepare_while_loading(build, kind)
 
+    def set_line_styles(self, styles: dict[int, Style], marked_line: int | None = None) -> None:
+        """Styles laid over whole lines (a traceback's frames and exception), and the line to mark as failing."""
+        self._line_styles = styles
+        self.marked_line = marked_line
+        self._cache.clear()
+        self.refresh()
+
     def _prepare_while_loading(self, source: str | Callable[[], str], kind: str) -> None:
         # A still note, not Textual's loading indicator: that animates (bytes every frame over SSH) and
         # makes the pane unfocusable, so the first focus could not land on the pane that has the output.
@@ -166,6 +211,9 @@ class TextView(ScrollView, can_focus=True):
         self._generation += 1
         self._kind = kind
         self._note = note
+        self._line_styles = {}
+        self.marked_line = None
+        self.end_search()
         self.line_numbers = kind not in ("text", "ansi")
         self.set_class(empty, "-empty")
         if title is not None:
@@ -180,9 +228,19 @@ class TextView(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size(self) -> None:
+        self._wrap_map = None
+        if self.wrap and self.line_count:
+            document = self._document
+            cells = len if document.simple else line_cells
+            self._wrap_map = WrapMap(document.lines, self._body_width(), cells)
+            self.virtual_size = Size(self.scrollable_content_region.width, self._wrap_map.rows)
+            return
         rows = self.line_count or (1 if self._note else 0)
         width = self._document.width + self._gutter_width() if self.line_count else len(self._note)
         self.virtual_size = Size(min(width, 10_000_000), rows)
+
+    def _body_width(self) -> int:
+        return max(self.scrollable_content_region.width - self._gutter_width(), 1)
 
     # An explicit description: without one, @work builds it from repr() of the arguments, which for 50 MB of
     # text cost 0.2 s on the UI thread (measured).
@@ -198,18 +256,21 @@ class TextView(ScrollView, can_focus=True):
         if split:
             lines: list[str] = []
             width = 0
+            simple = True
             for number, chunk in enumerate(chunks_at_newlines(text)):
                 if worker.is_cancelled:
                     return
                 piece = prepare(chunk)
                 lines += piece.lines
                 width = max(width, piece.width)
+                simple = simple and piece.simple
                 if number == 0:
                     # Show the first piece, and let that frame be drawn before competing for the GIL again.
                     drawn = threading.Event()
-                    self.app.call_from_thread(self._accept, generation, Document(list(lines), width), drawn)
+                    first = Document(list(lines), width, simple=simple)
+                    self.app.call_from_thread(self._accept, generation, first, drawn)
                     drawn.wait(timeout=FIRST_SCREEN_WAIT)
-            self.app.call_from_thread(self._accept, generation, Document(lines, width))
+            self.app.call_from_thread(self._accept, generation, Document(lines, width, simple=simple))
         highlighted = highlight_lines(text, kind, dark=dark, cancelled=lambda: worker.is_cancelled)
         if highlighted is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._accept_highlighting, generation, highlighted)
@@ -228,6 +289,8 @@ class TextView(ScrollView, can_focus=True):
             self._cache.clear()
             self._update_virtual_size()
             self.refresh()
+            if self._matches is not None:  # it searched the first piece only
+                self.search(self._matches.query)
 
     def _accept_highlighting(self, generation: int, highlighted: list[Text]) -> None:
         """Highlighted lines for the document already shown (call_from_thread keeps the order)."""
@@ -236,10 +299,112 @@ class TextView(ScrollView, can_focus=True):
             self._cache.clear()
             self.refresh()
 
+    # Search ---------------------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.post_message(self.SearchWanted(self))
+
+    def search(self, query: str) -> None:
+        """Find ``query`` in a thread; matches arrive in chunks, and the first one at or below the view is shown."""
+        self.end_search()
+        if not query:
+            return
+        self._matches = Matches(query, compile_query(query))
+        self._search_in_thread(self._matches, self._document.lines)
+
+    def end_search(self) -> None:
+        self.workers.cancel_group(self, "search")
+        if self._matches is not None:
+            self._matches = None
+            self.refresh()
+            self.post_message(self.SearchProgress(self, ""))
+
+    @work(thread=True, exclusive=True, group="search", description="search a text pane", exit_on_error=False)
+    def _search_in_thread(self, matches: Matches, lines: list[str]) -> None:
+        worker = get_current_worker()
+        for batch in scan(lines, matches.pattern, lambda: worker.is_cancelled):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._matches_found, matches, batch, False)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._matches_found, matches, [], True)
+
+    def _matches_found(self, matches: Matches, lines: list[int], done: bool) -> None:
+        if matches is not self._matches:
+            return
+        first_batch_with_matches = not matches.lines and lines
+        matches.lines += lines
+        matches.done = done
+        if first_batch_with_matches:
+            matches.current = matches.first_from(self._top_line())
+            self._show_match()
+        elif lines or done:
+            self.refresh()
+        self.post_message(self.SearchProgress(self, matches.status()))
+
+    def action_next_match(self, direction: int) -> None:
+        if self._matches is not None and self._matches.step(direction) >= 0:
+            self._show_match()
+            self.post_message(self.SearchProgress(self, self._matches.status()))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_match":
+            return self._matches is not None and bool(self._matches.lines)
+        return True
+
+    def _show_match(self) -> None:
+        matches = self._matches
+        if matches is None or matches.current < 0:
+            return
+        line = matches.lines[matches.current]
+        self.scroll_to_line(line)
+        if self._wrap_map is None:
+            ordinal = matches.current_ordinal_in(line)
+            plain = self._styled_line(line).plain if len(self._document.lines[line]) <= LONG_LINE else ""
+            found = list(matches.pattern.finditer(plain))
+            if 0 <= ordinal < len(found):
+                column = cell_len(plain[: found[ordinal].start()])
+                if not self.scroll_x <= column < self.scroll_x + self._body_width() - 1:
+                    self.scroll_to(x=max(0, column - self._body_width() // 3), animate=False, immediate=True)
+        self.refresh()
+
+    def _top_line(self) -> int:
+        if self._wrap_map is not None:
+            return self._wrap_map.locate(int(self.scroll_y))[0]
+        return int(self.scroll_y)
+
+    def scroll_to_line(self, line: int) -> None:
+        """Bring a line into view, a third of the way down, in one frame."""
+        row = self._wrap_map.first_row(line) if self._wrap_map is not None else line
+        height = self.scrollable_content_region.height
+        if not self.scroll_y <= row < self.scroll_y + height:
+            self.scroll_to(y=max(0, row - height // 3), animate=False, immediate=True)
+
+    # Wrap -------------------------------------------------------------------------------------------
+
+    def action_toggle_wrap(self) -> None:
+        self.wrap = not self.wrap
+
+    def watch_wrap(self) -> None:
+        top = self._top_line()
+        self._update_virtual_size()
+        self.scroll_to(x=0, animate=False, immediate=True)
+        self.scroll_to_line(top)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.wrap:
+            top = self._top_line()
+            self._update_virtual_size()
+            self.scroll_to_line(top)
+
+    # Drawing ----------------------------------------------------------------------------------------
+
     def _gutter_width(self) -> int:
         return len(str(self.line_count)) + 1 if self.line_numbers and self.line_count else 0
 
     def _styled_line(self, index: int) -> Text:
+        """A line styled as shown, without its line number; cached."""
         cached = self._cache.get(index)
         if cached is not None:
             self._cache.move_to_end(index)
@@ -252,12 +417,23 @@ class TextView(ScrollView, can_focus=True):
         if "\t" in text.plain:
             text = text.copy()
             text.expand_tabs(4)
-        if self.line_numbers:
-            number = Text(str(index + 1).rjust(self._gutter_width() - 1) + " ", NUMBER_STYLE)
-            text = number + text
+        overlay = self._line_styles.get(index)
+        if overlay is not None:
+            text = text.copy()
+            text.stylize(overlay)
         self._cache[index] = text
         if len(self._cache) > CACHE_LINES:
             self._cache.popitem(last=False)
+        return text
+
+    def _with_matches(self, index: int, text: Text) -> Text:
+        matches = self._matches
+        if matches is None or not matches.in_line(index):
+            return text
+        text = text.copy()
+        current = matches.current_ordinal_in(index)
+        for ordinal, found in enumerate(matches.pattern.finditer(text.plain)):
+            text.stylize(CURRENT_MATCH_STYLE if ordinal == current else MATCH_STYLE, found.start(), found.end())
         return text
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -271,7 +447,6 @@ class TextView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        index = scroll_y + y
         style = self.rich_style if self._frame_style is None else self._frame_style
         if not self.line_count:
             if y == 0 and self.preparing:
@@ -279,18 +454,40 @@ class TextView(ScrollView, can_focus=True):
             if y == 0 and self._note:
                 return self._strip(Text(self._note, NOTE_STYLE), scroll_x, width, style)
             return Strip.blank(width, style)
+        if self._wrap_map is not None:
+            if scroll_y + y >= self._wrap_map.rows:
+                return Strip.blank(width, style)
+            index, first_cell = self._wrap_map.locate(scroll_y + y)
+            return self._line_strip(index, first_cell, width, style, numbered=first_cell == 0, wrapped=True)
+        index = scroll_y + y
         if index >= self.line_count:
             return Strip.blank(width, style)
+        return self._line_strip(index, scroll_x, width, style, numbered=True, wrapped=False)
+
+    def _line_strip(self, index: int, start: int, width: int, style: Style, *, numbered: bool, wrapped: bool) -> Strip:
+        """One screen row of line ``index`` from cell ``start``: the gutter stays put, the text scrolls."""
+        gutter = self._gutter_width()
+        body = max(width - gutter, 0)
         raw = self._document.lines[index]
         if len(raw) > LONG_LINE:
             # Style only the visible window of a huge line; only its sanitised text is cached, for a few lines.
-            gutter = self._gutter_width()
-            start = max(0, scroll_x - gutter)
-            window = Text(cell_window(self._sanitised_long_line(index, raw), start, width))
-            if gutter:
-                window = Text(str(index + 1).rjust(gutter - 1) + " ", NUMBER_STYLE) + window
-            return self._strip(window, 0, width, style)
-        return self._strip(self._styled_line(index), scroll_x, width, style)
+            shown = self._sanitised_long_line(index, raw)
+            text = self._with_matches(index, Text(cell_window(shown, start, body + 1)))
+            line = self._strip(text, 0, body, style)
+            continues = cell_len(text.plain) > body
+        else:
+            text = self._with_matches(index, self._styled_line(index))
+            line = self._strip(text, start, body, style)
+            continues = text.cell_len > start + body
+        if continues and not wrapped and body > 1:
+            line = Strip.join([line.crop(0, body - 1), Strip([Segment(CONTINUES, style + NUMBER_STYLE)])])
+        if not gutter:
+            return line
+        if index == self.marked_line and numbered:
+            number = Text(str(index + 1).rjust(gutter - 1) + "▶", Style(bold=True, reverse=True))
+        else:
+            number = Text((str(index + 1) if numbered else "").rjust(gutter - 1) + " ", NUMBER_STYLE)
+        return Strip.join([self._strip(number, 0, gutter, style), line])
 
     def _sanitised_long_line(self, index: int, raw: str) -> str:
         shown = self._long_lines.get(index)

@@ -1,0 +1,105 @@
+"""The app's store of what it has fetched: executions by id, the list in list order, rows that failed to load.
+
+No UI in it. Workers put what arrives here and post a message; screens and widgets read from here when they
+react. It is bounded: the least recently used executions go first once there are too many, or too many bytes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from riza_tui.api.models import Execution, Fetched
+
+MAX_EXECUTIONS = 300
+MAX_BYTES = 256 * 1024 * 1024
+
+
+class ExecutionStore:
+    """Fetched executions (least recently used first out), and the list's rows (details-less summaries)."""
+
+    def __init__(self, *, max_executions: int = MAX_EXECUTIONS, max_bytes: int = MAX_BYTES) -> None:
+        self._max_executions = max_executions
+        self._max_bytes = max_bytes
+        self._fetched: OrderedDict[str, Fetched] = OrderedDict()
+        self._bytes = 0
+        self._failed: dict[str, str] = {}
+        self._rows: list[Execution] = []
+        self._row_ids: set[str] = set()
+        self._kept = ""
+
+    # Fetched executions -----------------------------------------------------------------------------
+
+    def put(self, fetched: Fetched, *, as_id: str | None = None) -> None:
+        """Keep one execution under the id it was asked for (the server may answer with another)."""
+        key = as_id or fetched.execution.id
+        old = self._fetched.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+        self._fetched[key] = fetched
+        self._bytes += fetched.size
+        self._failed.pop(key, None)
+        self._evict()
+
+    def keep(self, execution_id: str) -> None:
+        """The execution on screen is never evicted, whatever the list's rows load meanwhile."""
+        self._kept = execution_id
+
+    def _evict(self) -> None:
+        while len(self._fetched) > self._max_executions or self._bytes > self._max_bytes:
+            oldest = next((key for key in self._fetched if key != self._kept), None)
+            if oldest is None:
+                return
+            self._bytes -= self._fetched.pop(oldest).size
+
+    def get(self, execution_id: str) -> Fetched | None:
+        fetched = self._fetched.get(execution_id)
+        if fetched is not None:
+            self._fetched.move_to_end(execution_id)
+        return fetched
+
+    def peek(self, execution_id: str) -> Fetched | None:
+        """Like :meth:`get`, without counting as a use (drawing a list row is not a use)."""
+        return self._fetched.get(execution_id)
+
+    def __contains__(self, execution_id: object) -> bool:
+        return execution_id in self._fetched
+
+    def __len__(self) -> int:
+        return len(self._fetched)
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self._bytes
+
+    def fail(self, execution_id: str, reason: str) -> None:
+        """A row's details could not be loaded: the row says so until they are."""
+        self._failed[execution_id] = reason
+
+    def failure(self, execution_id: str) -> str | None:
+        return self._failed.get(execution_id)
+
+    # The list ---------------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[Execution]:
+        return self._rows
+
+    def replace_rows(self, executions: list[Execution]) -> None:
+        """A first page: the list starts again."""
+        self._rows = []
+        self._row_ids = set()
+        self.append_rows(executions)
+
+    def append_rows(self, executions: list[Execution]) -> list[Execution]:
+        """A later page; rows already listed (the list moved while paging) are not listed twice."""
+        added = [execution for execution in executions if execution.id not in self._row_ids]
+        self._row_ids.update(execution.id for execution in added)
+        self._rows.extend(added)
+        return added
+
+    def insert_newest(self, executions: list[Execution]) -> list[Execution]:
+        """Executions from a fresh first page that are not listed yet, put on top in their order."""
+        fresh = [execution for execution in executions if execution.id not in self._row_ids]
+        self._row_ids.update(execution.id for execution in fresh)
+        self._rows[:0] = fresh
+        return fresh

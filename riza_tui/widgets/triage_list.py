@@ -1,0 +1,157 @@
+"""The list view: a heading that says what is listed, a filter box, and the triage table.
+
+It keeps the paging state (waiting for a page, all loaded, a page failed) and turns the table's wishes into
+messages for the app; the rows themselves live in the store.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from riza_tui.messages import LookupRequested, RecentRequested
+from riza_tui.safety.sanitize import UNSAFE_CHARS, safe_text
+from riza_tui.store import ExecutionStore
+from riza_tui.widgets.palette import palette_for
+from riza_tui.widgets.triage_table import TriageTable
+
+
+class FilterBox(Input):
+    """The list filter; no blinking cursor (bytes over SSH while idle), no control characters."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="filter: id, language, type, tool, exit code, error text", compact=True)
+        self.cursor_blink = False
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(UNSAFE_CHARS.sub("", text), start, end)
+
+
+class TriageList(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("slash", "filter", "Filter")]
+
+    def __init__(self, store: ExecutionStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.only_failures = False
+        self.watch_note = ""
+        self.first_page_requested = False
+        self._waiting = False
+        self._complete = False
+        self._error = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="list-heading", markup=False)
+        yield FilterBox()
+        yield TriageTable(self.store, id="table")
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBox).display = False
+        self._update_heading()
+
+    @property
+    def table(self) -> TriageTable:
+        return self.query_one(TriageTable)
+
+    # Paging -----------------------------------------------------------------------------------------
+
+    def show_loading(self) -> None:
+        self.first_page_requested = True
+        self._waiting = True
+        self._complete = False
+        self._error = ""
+        self._update_heading()
+
+    def page_arrived(self, *, complete: bool, new_ids: set[str] | None = None) -> None:
+        self._waiting = False
+        self._complete = complete
+        self._error = ""
+        self.table.rows_changed(new_ids=new_ids)
+
+    def show_error(self, message: str) -> None:
+        """A failed page: the rows shown stay; paging stops until the list is reloaded."""
+        self._waiting = False
+        self._complete = True
+        self._error = message
+        self.table.rows_changed()
+
+    def set_watch_note(self, note: str) -> None:
+        self.watch_note = note
+        self._update_heading()
+
+    def on_triage_table_more_wanted(self, message: TriageTable.MoreWanted) -> None:
+        message.stop()
+        rows = self.store.rows
+        if self._waiting or self._complete or not rows:
+            return
+        self._waiting = True
+        self._update_heading()
+        self.post_message(RecentRequested(self.only_failures, starting_after=rows[-1].id))
+
+    def on_triage_table_selected(self, message: TriageTable.Selected) -> None:
+        message.stop()
+        self.post_message(LookupRequested(message.execution_id))
+
+    def on_triage_table_counts_changed(self, message: TriageTable.CountsChanged) -> None:
+        message.stop()
+        self._update_heading()
+
+    def _update_heading(self) -> None:
+        palette = palette_for(self.app)
+        loaded = len(self.store.rows)
+        heading = Text("Recent executions", "bold")
+        heading.append(" · failures only" if self.only_failures else " · newest first", "dim")
+        if self.watch_note:
+            heading.append(f" · {self.watch_note}", palette.warn if "error" in self.watch_note else "dim")
+        shown = len(self.table.shown) if self.is_mounted else loaded
+        if self.table.filter_words:
+            heading.append(f" · {shown:,} of {loaded:,} loaded match", "bold")
+        elif self._error:
+            heading.append_text(safe_text(f" · could not list executions: {self._error}", palette.fail))
+        elif self._waiting and not loaded:
+            heading.append(" · loading…", "dim")
+        elif self._complete:
+            heading.append(f" · all {loaded:,} loaded" if loaded else " · no executions yet", "dim")
+        else:
+            heading.append(f" · {loaded:,} loaded" + (" · loading more…" if self._waiting else " · more below"), "dim")
+        self.query_one("#list-heading", Static).update(heading)
+
+    # Filtering ----------------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one(FilterBox)
+        box.display = True
+        self.screen.set_focus(box)  # at once: the next keys typed are the filter
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterBox):
+            event.stop()
+            self.table.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, FilterBox):
+            event.stop()
+            self.screen.set_focus(self.table)
+            if not event.value:
+                event.input.display = False
+
+    def clear_filter(self) -> bool:
+        """Escape: end filtering. False when there was no filter to clear."""
+        box = self.query_one(FilterBox)
+        if not box.display:
+            return False
+        box.value = ""
+        box.display = False
+        self.table.set_filter("")
+        self.screen.set_focus(self.table)
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "escape" and self.clear_filter():
+            event.stop()
