@@ -1,4 +1,4 @@
-"""The state of one lookup, as the screen's single reactive holds it."""
+"""The state of one lookup, as the screen's single reactive holds it; the execution itself is in the store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from riza_tui.api.errors import RizaError
-from riza_tui.api.models import Fetched
 
 Phase = Literal["idle", "loading", "loaded", "failed", "cancelled"]
 
@@ -15,5 +14,4 @@ Phase = Literal["idle", "loading", "loaded", "failed", "cancelled"]
 class LookupState:
     execution_id: str = ""
     phase: Phase = "idle"
-    fetched: Fetched | None = None
     error: RizaError | None = None

@@ -21,11 +21,10 @@ def error_message(app: RizaApp) -> str:
 
 
 async def lookup_and_settle(app: RizaApp, pilot: object, execution_id: str) -> None:
+    """Wait for the lookup the app was opened on (``make_app(execution_id)``), as a deep link from an alert."""
     from textual.pilot import Pilot
 
-    assert isinstance(pilot, Pilot)
-    await settle(pilot)
-    await pilot.press("ctrl+l", *execution_id, "enter")
+    assert isinstance(pilot, Pilot) and app.initial_id == execution_id
     await settle(pilot)
 
 
@@ -50,7 +49,7 @@ async def test_error_kinds(
     server.add_fault(
         *[Fault(f.status, f.body, truncate_to=f.truncate_to, path="/v1/executions/exec_broken") for f in faults]
     )
-    app = make_app(max_retries=2 if len(faults) == 3 else 0)
+    app = make_app("exec_broken", max_retries=2 if len(faults) == 3 else 0)
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_broken")
         assert app.main_screen.query_one(ContentSwitcher).current == "error"
@@ -67,7 +66,7 @@ async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp]
     server.add_fault(
         Fault(200, b'{"id": "exec_x", "language": "python", "exit_code": "zero"}', path="/v1/executions/exec_x")
     )
-    app = make_app()
+    app = make_app("exec_x")
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_x")
         body = app.main_screen.query_one("#error-body", TextView)
@@ -86,7 +85,7 @@ async def test_unauthenticated(make_app: Callable[..., RizaApp], store: Executio
 
 async def test_timeout(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
     server.hold("/v1/executions/exec_slow")
-    app = make_app(timeout=0.2, max_retries=0)
+    app = make_app("exec_slow", timeout=0.2, max_retries=0)
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_slow")
         assert "Timed out" in error_message(app) and "within 0.2 s" in error_message(app)
@@ -110,7 +109,7 @@ async def test_hostile_server_message_is_shown_as_text(
             body=b'{"code":5,"message":"[@click=app.quit]gone[/] \\u001b]0;pwned\\u0007"}',
         )
     )
-    app = make_app()
+    app = make_app("exec_evil")
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_evil")
         message = error_message(app)

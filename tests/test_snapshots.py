@@ -36,12 +36,39 @@ def test_not_found_error(snap_compare: Any, make_app: Callable[..., RizaApp]) ->
     assert snap_compare(make_app("exec_does_not_exist"), terminal_size=(120, 40), run_before=settle)
 
 
-def test_empty_state_with_recent_list(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
-    async def recent_focused(pilot: Pilot[None]) -> None:
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)], ids=["160x50", "80x24"])
+def test_list_as_a_triage_table(size: tuple[int, int], snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
+    async def on_a_failure(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("tab")
+        await pilot.press(*["down"] * 10)
+        await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=recent_focused)
+    assert snap_compare(make_app(), terminal_size=size, run_before=on_a_failure)
+
+
+def test_list_filtered(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
+    async def filtered(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"error")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=(120, 30), run_before=filtered)
+
+
+def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: "still polling" in str(r))
+
+    async def searched(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"polling", "enter", "n")
+        await settle(pilot)
+
+    assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=searched)
+
+
+def test_failing_line_marked(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+    record = find(store, lambda r: of_type("script")(r) and "DivisionByZeroError" in str(r))
+    assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=settle)
 
 
 def test_no_api_key(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from riza_tui.widgets.text_view import TextView, chunks_at_newlines, prepare
+from riza_tui.widgets.text_document import chunks_at_newlines, prepare
+from riza_tui.widgets.text_view import TextView
 from tests.conftest import pane_lines
 
 

@@ -139,6 +139,7 @@ class ExecutionScreen(Screen[None]):
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste outside an input (inputs take their own) is an ID or alert text to look up."""
+        event.stop()
         lookup = self.query_one(LookupBar)
         self.set_focus(lookup)
         lookup.value = ""

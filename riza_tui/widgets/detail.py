@@ -85,11 +85,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         if block is None:
             pane.show_text("")
             return
+        # A pane is no taller than its text: a one-line stdout leaves the room to the code and stderr.
+        pane.fits_content = True
         pane.show_text(
             block.text, block.syntax, note=block.empty_note, title=pane_title(block.title, block.text, extra)
         )
-        # A pane is no taller than its text: a one-line stdout leaves the room to the code and stderr.
-        pane.styles.max_height = pane.line_count + 2 if pane.line_count and not pane.preparing else None
 
     # Why it failed ----------------------------------------------------------------------------------
 

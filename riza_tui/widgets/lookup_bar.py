@@ -51,6 +51,7 @@ class LookupBar(Input):
     def _on_paste(self, event: events.Paste) -> None:
         """A pasted alert is several lines and the ID may be on any of them: keep the ID when there is one."""
         event.stop()
+        event.prevent_default()  # Input's own handler would insert the first line as well
         if event.text:
             found = extract_execution_id(" ".join(event.text.splitlines()))
             if self.selection.is_empty:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -27,13 +27,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from riza_tui.safety.sanitize import UNSAFE_CHARS, sanitize, split_lines
+from riza_tui.safety.sanitize import sanitize
 from riza_tui.widgets.highlight import highlight_lines, plain_line
+from riza_tui.widgets.text_document import Document, cell_window, chunks_at_newlines, prepare
 from riza_tui.widgets.text_search import Matches, compile_query, scan
 from riza_tui.widgets.text_wrap import WrapMap
 
 SPLIT_IN_THREAD_CHARS = 256 * 1024
-CHUNK_CHARS = 1024 * 1024
 FIRST_SCREEN_WAIT = 1.0
 LONG_LINE = 4096
 CACHE_LINES = 4096
@@ -42,65 +42,6 @@ NOTE_STYLE = Style(italic=True, dim=True)
 MATCH_STYLE = Style(reverse=True)
 CURRENT_MATCH_STYLE = Style(reverse=True, bold=True, underline=True)
 CONTINUES = "›"  # drawn in a line's last visible cell when the line goes on past the pane's edge
-
-
-@dataclass(frozen=True)
-class Document:
-    """Prepared text: its lines and widest line, and the highlighted lines once they exist."""
-
-    lines: list[str]
-    width: int
-    highlighted: list[Text] | None = None
-    simple: bool = True  # ASCII with nothing escaped: one cell a character
-
-
-def prepare(text: str) -> Document:
-    lines = split_lines(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    if text.isascii() and "\t" not in text and not UNSAFE_CHARS.search(text):
-        return Document(lines, max(map(len, lines), default=0))  # one cell a character: the fast, common case
-    return Document(lines, max(map(line_cells, lines), default=0), simple=False)
-
-
-def line_cells(line: str) -> int:
-    """How many terminal cells a line takes as drawn: escapes are wider than what they replace, CJK is 2 wide."""
-    shown = sanitize(line)
-    return cell_len(shown.expandtabs(4) if "\t" in shown else shown)
-
-
-def cell_window(line: str, start_cell: int, width: int) -> str:
-    """The part of a (long, sanitised) line that covers cells ``start_cell`` to ``start_cell + width``."""
-    if line.isascii():
-        return line[start_cell : start_cell + width]
-    index = cells = 0
-    step = 1024
-    while index < len(line) and cells + (step_cells := cell_len(line[index : index + step])) <= start_cell:
-        cells += step_cells
-        index += step
-    while index < len(line) and cells < start_cell:
-        cells += cell_len(line[index])
-        index += 1
-    end = index
-    taken = 0
-    while end < len(line) and taken < width:
-        taken += cell_len(line[end])
-        end += 1
-    return line[index:end]
-
-
-def chunks_at_newlines(text: str, size: int = CHUNK_CHARS) -> Iterator[str]:
-    """``text`` in pieces of about ``size`` characters, each ending just after a newline (or at the end).
-
-    Splitting 50 MB in one call holds the GIL for ~0.4 s, and the UI thread cannot draw or answer a key
-    meanwhile; piece by piece, the longest stall is one piece.
-    """
-    start = 0
-    while start < len(text):
-        newline = text.find("\n", start + size)
-        end = len(text) if newline == -1 else newline + 1
-        yield text[start:end]
-        start = end
 
 
 class TextView(ScrollView, can_focus=True):
@@ -155,6 +96,7 @@ class TextView(ScrollView, can_focus=True):
         self._wrap_map: WrapMap | None = None
         self._line_styles: dict[int, Style] = {}
         self.marked_line: int | None = None  # 0-based; the failing line of the code, drawn as such
+        self.fits_content = False  # no taller than its rows (and border), so short text leaves room to others
         self.preparing = False  # a big text is being split in a thread; nothing to show yet
 
     @property
@@ -230,14 +172,15 @@ class TextView(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         self._wrap_map = None
         if self.wrap and self.line_count:
-            document = self._document
-            cells = len if document.simple else line_cells
-            self._wrap_map = WrapMap(document.lines, self._body_width(), cells)
+            self._wrap_map = WrapMap(self._document.lines, self._body_width(), simple=self._document.simple)
             self.virtual_size = Size(self.scrollable_content_region.width, self._wrap_map.rows)
-            return
-        rows = self.line_count or (1 if self._note else 0)
-        width = self._document.width + self._gutter_width() if self.line_count else len(self._note)
-        self.virtual_size = Size(min(width, 10_000_000), rows)
+        else:
+            rows = self.line_count or (1 if self._note else 0)
+            width = self._document.width + self._gutter_width() if self.line_count else len(self._note)
+            self.virtual_size = Size(min(width, 10_000_000), rows)
+        if self.fits_content:
+            rows = self.virtual_size.height
+            self.styles.max_height = rows + 2 if self.line_count and not self.preparing else None
 
     def _body_width(self) -> int:
         return max(self.scrollable_content_region.width - self._gutter_width(), 1)
@@ -457,28 +400,32 @@ class TextView(ScrollView, can_focus=True):
         if self._wrap_map is not None:
             if scroll_y + y >= self._wrap_map.rows:
                 return Strip.blank(width, style)
-            index, first_cell = self._wrap_map.locate(scroll_y + y)
-            return self._line_strip(index, first_cell, width, style, numbered=first_cell == 0, wrapped=True)
+            index, first_cell, end_cell = self._wrap_map.locate(scroll_y + y)
+            return self._line_strip(index, first_cell, end_cell - first_cell, width, style, wrapped=True)
         index = scroll_y + y
         if index >= self.line_count:
             return Strip.blank(width, style)
-        return self._line_strip(index, scroll_x, width, style, numbered=True, wrapped=False)
+        gutter = self._gutter_width()
+        return self._line_strip(index, scroll_x, width - gutter, width, style, wrapped=False)
 
-    def _line_strip(self, index: int, start: int, width: int, style: Style, *, numbered: bool, wrapped: bool) -> Strip:
-        """One screen row of line ``index`` from cell ``start``: the gutter stays put, the text scrolls."""
+    def _line_strip(self, index: int, start: int, cells: int, width: int, style: Style, *, wrapped: bool) -> Strip:
+        """``cells`` cells of line ``index`` from cell ``start``, padded to the pane: the gutter stays put."""
         gutter = self._gutter_width()
         body = max(width - gutter, 0)
+        numbered = start == 0 or not wrapped
         raw = self._document.lines[index]
         if len(raw) > LONG_LINE:
             # Style only the visible window of a huge line; only its sanitised text is cached, for a few lines.
             shown = self._sanitised_long_line(index, raw)
-            text = self._with_matches(index, Text(cell_window(shown, start, body + 1)))
-            line = self._strip(text, 0, body, style)
-            continues = cell_len(text.plain) > body
+            text = self._with_matches(index, Text(cell_window(shown, start, cells + 1)))
+            line = self._strip(text, 0, cells, style)
+            continues = cell_len(text.plain) > cells
         else:
             text = self._with_matches(index, self._styled_line(index))
-            line = self._strip(text, start, body, style)
-            continues = text.cell_len > start + body
+            line = self._strip(text, start, cells, style)
+            continues = text.cell_len > start + cells
+        if cells < body:
+            line = line.extend_cell_length(body, style)
         if continues and not wrapped and body > 1:
             line = Strip.join([line.crop(0, body - 1), Strip([Segment(CONTINUES, style + NUMBER_STYLE)])])
         if not gutter:

@@ -142,12 +142,16 @@ class TriageTable(ScrollView, can_focus=True):
         self.call_after_refresh(self._rows_in_view_changed)
 
     def execution_stored(self, execution_id: str) -> None:
-        """A row's details arrived (or failed): redraw that row, and re-filter when a filter is on."""
+        """A row's details arrived (or failed): redraw that row alone (over SSH, one line of bytes), or
+        re-filter when a filter is on."""
         self._facts.pop(execution_id, None)
         if self._words:
             self._select_rows(self.highlighted_id())
-        else:
-            self.refresh()
+            return
+        top = int(self.scroll_y)
+        for index in range(top, min(top + self._page_rows, len(self._shown))):
+            if self._shown[index].id == execution_id:
+                self.refresh_line(index + 1)
 
     # Drawing ------------------------------------------------------------------------------------------
 
@@ -194,7 +198,9 @@ class TriageTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + self._page_rows:
             self.scroll_to(y=new - self._page_rows + 1, animate=False, immediate=True)
-        self.refresh()
+        else:  # the rows stay put: only the two lines whose highlight changed are drawn again
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self._want_more_if_near_end()
 
     def action_cursor(self, step: int) -> None:
