@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 
-from bench import big_output, first_paint, import_cost, list_scale, lookup_latency, quit_and_memory, ssh_keys
+from bench import big_output, first_paint, import_cost, list_scale, lookup_latency, quit_and_memory, ssh_keys, triage
 from bench.common import ROOT
 
 BENCHMARKS: dict[str, Callable[[], str]] = {
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "import_cost": import_cost.run,
     "ssh_keys": ssh_keys.run,
     "quit_and_memory": quit_and_memory.run,
+    "triage": triage.run,
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

@@ -1,4 +1,4 @@
-"""List scale: 10,000 executions paged into the recent list, 100 at a time, by a user holding End.
+"""List scale: 10,000 executions paged into the triage table, 100 at a time, by a user holding End.
 
 The cost of each page (End pressed to the new rows drawn) must stay flat: page 100 should cost what page 1
 costs. Scrolling must stay smooth at 10,000 rows: a cursor move is timed near the top and near the end.
@@ -36,34 +36,35 @@ def synthetic(count: int) -> list[dict[str, Any]]:
 async def measure(url: str) -> tuple[list[float], float, float]:
     from riza_tui.api.config import ClientSettings
     from riza_tui.app import RizaApp
-    from riza_tui.widgets.recent import RecentList
+    from riza_tui.widgets.triage_list import TriageList
 
     app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
     page_seconds: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        recent = app.main_screen.query_one(RecentList)
+        triage = app.main_screen.query_one(TriageList)
+        recent = triage.table
         recent.focus()
         await pilot.pause()
         appended = asyncio.Event()
-        show_page = recent.show_page
+        page_arrived = triage.page_arrived
 
-        def timed_show_page(executions: list[Any], *, first_page: bool) -> None:
-            show_page(executions, first_page=first_page)
+        def timed_page_arrived(*, complete: bool, new_ids: set[str] | None = None) -> None:
+            page_arrived(complete=complete, new_ids=new_ids)
             app.call_after_refresh(appended.set)
 
-        recent.show_page = timed_show_page  # type: ignore[method-assign]
+        triage.page_arrived = timed_page_arrived  # type: ignore[method-assign]
         top_key = await key_seconds(app, recent)
-        while recent.option_count < EXECUTIONS:
+        while len(recent.shown) < EXECUTIONS:
             appended.clear()
             started = time.perf_counter()
-            recent.action_last()
+            recent.action_jump(-1)
             await appended.wait()
             page_seconds.append(time.perf_counter() - started)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        recent.action_last()
+        recent.action_jump(-1)
         await pilot.pause()
         end_key = await key_seconds(app, recent, upward=True)
     return page_seconds, top_key, end_key
@@ -73,11 +74,11 @@ async def key_seconds(app: Any, recent: Any, *, upward: bool = False) -> float:
     """Median time from a cursor key to the frame showing the moved highlight."""
     samples = []
     for _ in range(KEY_SAMPLES):
-        before = recent.highlighted
+        before = recent.cursor
         drawn = asyncio.Event()
         started = time.perf_counter()
         app.simulate_key("up" if upward else "down")
-        while recent.highlighted == before:
+        while recent.cursor == before:
             await asyncio.sleep(0)
         app.call_after_refresh(drawn.set)
         await drawn.wait()

@@ -32,22 +32,30 @@ def _kind(record: Record) -> str | None:
     return (record.get("details") or {}).get("type")
 
 
-SHOTS: list[tuple[str, tuple[int, int], Callable[[Record], bool] | None]] = [
-    ("script", (160, 45), lambda r: _kind(r) == "script" and "KeyError" in r["details"]["response"]["stderr"]),
+Shot = tuple[str, tuple[int, int], Callable[[Record], bool] | None, tuple[str, ...]]
+SHOTS: list[Shot] = [
+    ("script", (160, 45), lambda r: _kind(r) == "script" and "KeyError" in r["details"]["response"]["stderr"], ()),
     (
         "function",
         (160, 45),
         lambda r: _kind(r) == "function" and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}),
+        (),
     ),
-    ("tool", (160, 45), lambda r: _kind(r) == "tool" and "WEATHER" in r["details"]["tool_id"]),
-    ("hostile-output", (120, 32), lambda r: "pwned" in str(r)),
-    ("unknown-type", (120, 32), lambda r: _kind(r) == "workflow"),
-    ("recent", (120, 32), None),
-    ("narrow-80x24", (80, 24), lambda r: _kind(r) == "script" and "csv" in r["details"]["request"]["code"]),
+    ("tool", (160, 45), lambda r: _kind(r) == "tool" and "WEATHER" in r["details"]["tool_id"], ()),
+    ("hostile-output", (120, 32), lambda r: "pwned" in str(r), ()),
+    ("unknown-type", (120, 32), lambda r: _kind(r) == "workflow", ()),
+    ("list-160x50", (160, 50), None, ("down",) * 10),
+    ("list-80x24", (80, 24), None, ("down",) * 10),
+    ("list-filtered", (120, 32), None, ("slash", "1", "3", "7")),
+    ("failing-line", (120, 32), lambda r: _kind(r) == "script" and "Invalid URL" in str(r), ()),
+    ("search", (120, 32), lambda r: "still polling" in str(r), ("shift+tab", "slash", *"polling", "enter", "n")),
+    ("narrow-80x24", (80, 24), lambda r: _kind(r) == "script" and "csv" in r["details"]["request"]["code"], ()),
 ]
 
 
-async def _shoot(server: EmbeddedServer, name: str, size: tuple[int, int], execution_id: str | None) -> Path:
+async def _shoot(
+    server: EmbeddedServer, name: str, size: tuple[int, int], execution_id: str | None, keys: tuple[str, ...] = ()
+) -> Path:
     settings = ClientSettings(api_key=server.api_key, base_url=server.url)
     app = RizaApp(settings, initial_id=execution_id, demo=True, server_label="demo data · 127.0.0.1")
     async with app.run_test(size=size) as pilot:
@@ -55,8 +63,9 @@ async def _shoot(server: EmbeddedServer, name: str, size: tuple[int, int], execu
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if execution_id is None:
-            await pilot.press("tab")
+        if keys:
+            await pilot.press(*keys)
+            await app.workers.wait_for_complete()
             await pilot.pause()
         target = HERE / f"{name}.svg"
         target.write_text(app.export_screenshot(title=f"riza-tui — {name}"))
@@ -82,9 +91,9 @@ def main() -> None:
     riza_tui.format.utc_now = lambda: NEWEST + timedelta(hours=16)
     store = load_store()
     with EmbeddedServer(store) as server:
-        for name, size, predicate in SHOTS:
+        for name, size, predicate, keys in SHOTS:
             execution_id = next(r["id"] for r in store.records if predicate(r)) if predicate else None
-            svg = asyncio.run(_shoot(server, name, size, execution_id))
+            svg = asyncio.run(_shoot(server, name, size, execution_id, keys))
             _to_png(svg)
             print(f"wrote {svg.name}")
     error = asyncio.run(_error_shot())

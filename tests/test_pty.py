@@ -130,7 +130,7 @@ def test_keys_in_one_burst_are_not_lost(server: EmbeddedServer, store: Execution
     other = next(r for r in store.records[1:] if r.get("details") is not None)["id"].encode()
     with app_in_pty(server) as (process, parent):
         assert newest in read_until(parent, newest, time.monotonic() + 30), "the recent list is loaded"
-        os.write(parent, b"\t\r")  # to the list, open its first row
+        os.write(parent, b"\r")  # the list has focus from the start: open its first row
         assert b"started " in read_until(parent, b"started ", time.monotonic() + 30)
         os.write(parent, b"\x0c" + other + b"\r")  # ctrl+l, the ID, Enter: one write, focus on a result pane
         assert other in read_until(parent, other, time.monotonic() + 30), "the ID reached the lookup bar"

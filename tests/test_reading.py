@@ -47,7 +47,7 @@ async def test_the_failing_line_is_marked_in_the_code_for_each_language(
         await settle(pilot)
         code = pane(app, "code")
         assert code.marked_line == line - 1
-        assert f"failing line {line} (t)" in title_of(str(code.border_title))
+        assert f"fails at {line} (t)" in title_of(str(code.border_title))
         drawn = [row for row in pane_lines(code) if row.startswith(f"{line}▶")]
         assert drawn, "the line is drawn marked, and in view"
         assert app.focused is pane(app, "stderr"), "a failure with stderr opens on stderr"
@@ -156,6 +156,7 @@ def big_stdout_record(size: int, needle_every: int) -> Record:
     lines = [f"2026-11-27 08:00:{n % 60:02d} INFO batch={n} rows=100" for n in range(size // 45)]
     for index in range(0, len(lines), needle_every):
         lines[index] += " needle"
+    stdout = "\n".join(lines) + "\n"
     return {
         "id": "exec_big",
         "language": "python",
@@ -168,7 +169,7 @@ def big_stdout_record(size: int, needle_every: int) -> Record:
             "response": {
                 "id": "exec_big",
                 "duration": 5,
-                "stdout": "\n".join(lines) + "\n",
+                "stdout": stdout,
                 "stderr": "",
                 "exit_code": 0,
             },

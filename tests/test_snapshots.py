@@ -60,7 +60,7 @@ def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp]
 
     async def searched(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("slash", *"polling", "enter", "n")
+        await pilot.press("shift+tab", "slash", *"polling", "enter", "n")
         await settle(pilot)
 
     assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=searched)

@@ -13,19 +13,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS = [
-    ("Enter", "look up the ID in the lookup bar / open the highlighted recent execution"),
-    ("ctrl+l", "focus the lookup bar, from anywhere"),
-    ("Escape", "cancel the lookup in flight; restore a zoomed pane"),
-    ("r", "reload the execution"),
+    ("Enter", "open the highlighted execution / look up what is in the lookup bar"),
+    ("ctrl+l, or paste", "the lookup bar: an ID, a dashboard or API URL, or alert text; → takes a suggestion"),
+    ("/", "list: filter as you type (id, language, type, tool, exit code, error) · pane: search it"),
+    ("n / N", "next / previous search match"),
+    ("Escape", "one step back: restore a zoom, end a search or filter, cancel a lookup, back to the list"),
+    ("f", "list: failures only / all (asked of the server)"),
+    ("W", "list: watch for new executions (--watch SECONDS sets how often)"),
+    ("r", "reload the list, or the execution from the server"),
+    ("[ ]  alt+← alt+→", "back / forward between opened executions"),
+    ("t", "the failing line of the code, from the traceback"),
+    ("w", "soft wrap the focused pane"),
+    ("z", "zoom the focused pane to the whole screen, and back"),
     ("s", "reveal / hide masked secrets (env values, tokens, passwords)"),
     ("j", "raw JSON of the whole execution / back to panes"),
-    ("z", "zoom the focused pane to the whole screen, and back"),
-    ("b", "back to the recent executions"),
-    ("f", "recent executions: failures only / all"),
+    ("b", "back to the list"),
     ("tab / shift+tab", "move between panes"),
-    ("↑ ↓ ← → PgUp PgDn g G", "scroll the focused pane (the mouse wheel works too)"),
-    ("End", "recent executions: go to the end; more are loaded as you near it"),
-    ("ctrl+q", "quit"),
+    ("↑ ↓ ← → PgUp PgDn g G", "move in the list, scroll the focused pane (the mouse wheel works too)"),
+    ("q / ctrl+q", "quit (q only when not typing)"),
 ]
 
 

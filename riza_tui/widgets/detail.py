@@ -108,7 +108,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         code = self.pane("code")
         code.set_line_styles({self.failing.code_line - 1: Style(bold=True, underline=True)}, self.failing.code_line - 1)
         code.border_title = pane_title(
-            view.code.title, view.code.text, Text(f"· failing line {self.failing.code_line} (t)", palette.fail)
+            view.code.title, view.code.text, Text(f"· fails at {self.failing.code_line} (t)", palette.fail)
         )
         self.call_after_refresh(code.scroll_to_line, self.failing.code_line - 1)
 

@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from riza_tui.api.models import Execution
 from riza_tui.store import ExecutionStore
-from riza_tui.widgets.palette import palette_for
+from riza_tui.widgets.palette import Palette, palette_for
 from riza_tui.widgets.triage_columns import (
     Column,
     RowFacts,
@@ -90,6 +90,7 @@ class TriageTable(ScrollView, can_focus=True):
         self._columns: list[tuple[Column, int]] = []
         self._new_ids: set[str] = set()
         self._last_wanted: tuple[str, ...] = ()
+        self._palette: Palette | None = None  # worked out from the theme once, not once a row
 
     # What is shown --------------------------------------------------------------------------------------
 
@@ -155,6 +156,10 @@ class TriageTable(ScrollView, can_focus=True):
 
     # Drawing ------------------------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None  # the theme changed
+
     def on_resize(self, event: events.Resize) -> None:
         self._columns = layout_columns(self.scrollable_content_region.width)
         self.virtual_size = Size(event.size.width, len(self._shown) + 1)
@@ -172,7 +177,9 @@ class TriageTable(ScrollView, can_focus=True):
         if index >= len(self._shown):
             return Strip.blank(width, style)
         execution = self._shown[index]
-        cells = cell_texts(execution, self.facts(execution.id), self.store.failure(execution.id), palette_for(self.app))
+        if self._palette is None:
+            self._palette = palette_for(self.app)
+        cells = cell_texts(execution, self.facts(execution.id), self.store.failure(execution.id), self._palette)
         if execution.id in self._new_ids:  # arrived while watching: marked until the list is reloaded
             cells["status"].stylize("reverse")
         line = row_text(cells, self._columns)
