@@ -56,7 +56,7 @@ async def test_error_line_and_exit_meaning_for_an_out_of_memory_kill(
         await settle(pilot)
         oom = [record["id"] for record in store.records if record["exit_code"] == 137]
         assert [execution.id for execution in table.shown] == oom, "the filter pulls in pages until it has them"
-        assert f"{len(oom)} of {len(store)} loaded match" in list_heading(app)
+        assert f"{len(oom)} of {len(store)} loaded match (" in list_heading(app)
         assert "137 killed — out of memory?" in table_rows(app)[1]
         assert "Killed: process exceeded" in table_rows(app)[1]
         await pilot.press("enter")

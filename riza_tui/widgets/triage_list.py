@@ -112,6 +112,9 @@ class TriageList(Vertical):
         shown = len(self.table.shown) if self.is_mounted else loaded
         if self.table.filter_words:
             heading.append(f" · {shown:,} of {loaded:,} loaded match", "bold")
+            # Type, tool and error text are known only for rows whose details were fetched (the rows shown).
+            with_details = sum(1 for row in self.store.rows if row.id in self.store)
+            heading.append(f" ({with_details:,} with details)", "dim")
         elif self._error:
             heading.append_text(safe_text(f" · could not list executions: {self._error}", palette.fail))
         elif self._waiting and not loaded:
