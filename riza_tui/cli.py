@@ -8,100 +8,19 @@ import difflib
 import os
 import re
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from riza_tui import __version__
 from riza_tui.api.config import ClientSettings, check_base_url
+from riza_tui.cli_args import EXIT_USAGE, app_parser, diff_parser, list_parser, serve_parser, show_parser
 
 if TYPE_CHECKING:
     from riza_tui.app import RizaApp
 
-SUBCOMMANDS = ("show", "serve")
-EXIT_USAGE = 2
+SUBCOMMANDS = ("show", "diff", "list", "serve")
 # An execution ID (exec_01J…), or a URL or alert text holding one, has an underscore, a digit or a slash;
 # a bare word without any ("shwo", "list") is a mistyped command, not a lookup.
 ID_SHAPE = re.compile(r"[_0-9/:.]")
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage errors in one line, exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("the timeout must be between 0 and 3600 seconds")
-    return value
-
-
-def _port(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
-    return int(text)
-
-
-def _base_url(text: str) -> str:
-    try:
-        return check_base_url(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
-
-
-def _api_key(text: str) -> str:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the API key is empty")
-    return text
-
-
-def _connection_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--api-key", type=_api_key, help="bearer token (default: $RIZA_API_KEY)")
-    parser.add_argument(
-        "--base-url", type=_base_url, help="API server (default: $RIZA_BASE_URL or https://api.riza.io)"
-    )
-    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
-    parser.add_argument(
-        "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
-    )
-
-
-def app_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="riza-tui",
-        description="Inspect executions of the Riza executions API in your terminal.",
-        epilog="Also: 'riza-tui show ID' prints one execution; 'riza-tui serve' runs the embedded API server.",
-    )
-    parser.add_argument("execution_id", nargs="?", metavar="ID", help="an execution ID to open at once")
-    _connection_flags(parser)
-    parser.add_argument("--version", action="version", version=f"riza-tui {__version__}")
-    return parser
-
-
-def show_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="riza-tui show", description="Print one execution.")
-    parser.add_argument("execution_id", metavar="ID")
-    parser.add_argument("--json", action="store_true", help="print the execution as the API shapes it")
-    parser.add_argument("--reveal-secrets", action="store_true", help="do not mask env values, tokens and passwords")
-    _connection_flags(parser)
-    return parser
-
-
-def serve_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="riza-tui serve", description="Serve executions read-only over HTTP.")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
-    parser.add_argument(
-        "--api-key", type=_api_key, help="the bearer token clients must send (default: a new random one)"
-    )
-    parser.add_argument("--data", type=Path, help="executions as JSON ({'data': [...]} or a list) or JSON Lines")
-    return parser
 
 
 def _settings(options: argparse.Namespace) -> ClientSettings:
@@ -125,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(serve_parser().parse_args(args[1:]))
         if args and args[0] == "show":
             return _show(show_parser().parse_args(args[1:]))
+        if args and args[0] == "diff":
+            return _connected(diff_parser().parse_args(args[1:]), "diff")
+        if args and args[0] == "list":
+            return _connected(list_parser().parse_args(args[1:]), "list")
         options = app_parser().parse_args(args)
     except SystemExit as leaving:  # argparse's own usage errors and --help
         return leaving.code if isinstance(leaving.code, int) else EXIT_USAGE
@@ -144,24 +67,45 @@ def _usage_error(message: str) -> int:
 
 
 def _show(options: argparse.Namespace) -> int:
-    from riza_tui.show import run_show
+    return _connected(options, "show")
 
+
+def _command(options: argparse.Namespace, command: str, settings: ClientSettings) -> Coroutine[Any, Any, int]:
+    """The coroutine that runs ``command`` with ``settings`` (imported here: the app's start needs none)."""
+    if command == "show":
+        from riza_tui.show import run_show
+
+        return run_show(
+            settings,
+            options.execution_id,
+            as_json=options.json,
+            reveal_secrets=options.reveal_secrets,
+            markdown=options.markdown,
+            field=options.field,
+            with_exit_status=options.exit_status,
+            color=options.color,
+        )
+    from riza_tui.commands import run_diff, run_list
+
+    if command == "diff":
+        return run_diff(settings, options.left, options.right, as_json=options.json, color=options.color)
+    return run_list(settings, only_failures=options.failures, limit=options.limit, as_json=options.json)
+
+
+def _connected(options: argparse.Namespace, command: str) -> int:
+    """Run a command that talks to the API: with the flags and environment, or the bundled data (--demo)."""
     try:
         settings = _settings(options)
     except SettingsError as error:
-        print(f"riza-tui show: error: {error}", file=sys.stderr)
+        print(f"riza-tui {command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if options.demo:
         from riza_tui.server.demo import demo_server
 
         with demo_server() as server:
             settings = ClientSettings.resolve(api_key=server.api_key, base_url=server.url, timeout=options.timeout)
-            return asyncio.run(
-                run_show(settings, options.execution_id, as_json=options.json, reveal_secrets=options.reveal_secrets)
-            )
-    return asyncio.run(
-        run_show(settings, options.execution_id, as_json=options.json, reveal_secrets=options.reveal_secrets)
-    )
+            return asyncio.run(_command(options, command, settings))
+    return asyncio.run(_command(options, command, settings))
 
 
 def _serve(options: argparse.Namespace) -> int:
@@ -203,12 +147,12 @@ def _app(options: argparse.Namespace) -> int:
 
         with demo_server() as server:
             settings = ClientSettings.resolve(api_key=server.api_key, base_url=server.url, timeout=options.timeout)
-            return _run(RizaApp(settings, initial_id=options.execution_id, demo=True))
+            return _run(RizaApp(settings, initial_id=options.execution_id, demo=True, watch_seconds=options.watch or 0))
     try:
         settings = _settings(options)
     except SettingsError as error:
         return _usage_error(str(error))
-    return _run(RizaApp(settings, initial_id=options.execution_id))
+    return _run(RizaApp(settings, initial_id=options.execution_id, watch_seconds=options.watch or 0))
 
 
 def _run(app: RizaApp) -> NoReturn:

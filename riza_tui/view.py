@@ -116,7 +116,7 @@ def build_view(execution: Execution) -> ExecutionView:
     elif isinstance(details, ToolDetails):
         tool = details.request
         view.request = [Field("tool", details.tool_id), *_optional("revision", tool.revision_id)]
-        view.request += _tool_env(tool.env) + _http(tool.http)
+        view.request += _tool_env(tool.env) + http_fields(tool.http)
         view.input = _json_block("input", tool.input if "input" in tool.model_fields_set else _ABSENT)
         view.output = _json_block("output", details.response.output)
         view.output_status = details.response.output_status
@@ -180,7 +180,7 @@ def _common_request(
         fields.append(Field("args", " ".join(json.dumps(arg) if not arg or " " in arg else arg for arg in args)))
     for name, value in (env or {}).items():
         fields.append(Field(f"env {name}", value))
-    fields += _http(http)
+    fields += http_fields(http)
     if limits is not None:
         if limits.execution_timeout is not None:
             fields.append(Field("timeout limit", f"{limits.execution_timeout} s"))
@@ -201,7 +201,7 @@ def _tool_env(env: list[EnvVar] | None) -> list[Field]:
     return fields
 
 
-def _http(http: HTTPConfig | None) -> list[Field]:
+def http_fields(http: HTTPConfig | None) -> list[Field]:
     fields = []
     for rule in (http.allow if http and http.allow else []) or []:
         auth = rule.auth
