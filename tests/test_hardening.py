@@ -195,7 +195,8 @@ def cli(*args: str, env: dict[str, str] | None = None, stdin: int | None = None)
     ("args", "said"),
     [
         (["shwo"], "did you mean 'riza-tui show'"),
-        (["list"], "neither a command nor an execution ID"),
+        (["lsit"], "did you mean 'riza-tui list'"),
+        (["hello"], "neither a command nor an execution ID"),
         (["--frobnicate"], "unrecognized arguments"),
         (["serve", "--port", "99999"], "not a port"),
         (["serve", "--port", "-1"], "not a port"),
