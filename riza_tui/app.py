@@ -81,11 +81,11 @@ class RizaApp(App[None]):
     async def on_mount(self) -> None:
         exit_cleanly_on_signals(lambda code: self.exit(return_code=code))
         self.client = RizaClient(self.settings)
-        self.feed = ListFeed(self, self.client, self.store, self.main_screen)
         if self.settings.api_key and self.initial_id:
             self.main_screen.trail.visit(self.initial_id)
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
         await self.push_screen(self.main_screen)
+        self.feed = ListFeed(self, self.client, self.store, self.main_screen.triage)
         if self.settings.api_key and not self.initial_id:
             self.main_screen.triage.show_loading()
             self.feed.load_page(False)

@@ -1,6 +1,6 @@
 """The list's workers: pages of executions, the details of the rows on screen, and watch mode.
 
-Each puts what it gets in the store and posts a message to the screen; none touches a widget.
+Each puts what it gets in the store and posts a message to the list view; none touches a widget.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ MAX_BACKOFF_SECONDS = 300.0
 
 
 class ListFeed:
-    def __init__(self, app: App[None], client: RizaClient, store: ExecutionStore, screen: MessagePump) -> None:
+    def __init__(self, app: App[None], client: RizaClient, store: ExecutionStore, target: MessagePump) -> None:
         self.app = app
         self.client = client
         self.store = store
-        self.screen = screen
+        self.screen = target  # the list view: it reacts to what arrives
         self.only_failures = False
         self.watch_seconds = 0.0
         self._slots = asyncio.Semaphore(MAX_DETAILS_IN_FLIGHT)

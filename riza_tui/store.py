@@ -25,7 +25,7 @@ class ExecutionStore:
         self._failed: dict[str, str] = {}
         self._rows: list[Execution] = []
         self._row_ids: set[str] = set()
-        self._kept = ""
+        self._kept: dict[str, str] = {}
 
     # Fetched executions -----------------------------------------------------------------------------
 
@@ -40,13 +40,15 @@ class ExecutionStore:
         self._failed.pop(key, None)
         self._evict()
 
-    def keep(self, execution_id: str) -> None:
-        """The execution on screen is never evicted, whatever the list's rows load meanwhile."""
-        self._kept = execution_id
+    def keep(self, execution_id: str, *, slot: str = "shown") -> None:
+        """The execution on screen (and the one marked for a comparison) is never evicted, whatever the list's
+        rows load meanwhile; an empty ``execution_id`` frees the slot."""
+        self._kept[slot] = execution_id
 
     def _evict(self) -> None:
         while len(self._fetched) > self._max_executions or self._bytes > self._max_bytes:
-            oldest = next((key for key in self._fetched if key != self._kept), None)
+            kept = set(self._kept.values())
+            oldest = next((key for key in self._fetched if key not in kept), None)
             if oldest is None:
                 return
             self._bytes -= self._fetched.pop(oldest).size

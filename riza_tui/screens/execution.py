@@ -23,17 +23,10 @@ from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Fetched
 from riza_tui.format import byte_size, pretty_json
 from riza_tui.history import LookupHistory
-from riza_tui.messages import (
-    ExecutionStored,
-    ListPageArrived,
-    LookupCancelled,
-    LookupRequested,
-    RecentRequested,
-    WatchStatus,
-    WatchToggled,
-)
+from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested, WatchToggled
 from riza_tui.navigation import Trail
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.screens import hand_off
 from riza_tui.screens.execution_parts import NO_KEY_HELP, error_view, raw_text, why_raw
 from riza_tui.state import LookupState
 from riza_tui.store import ExecutionStore
@@ -65,7 +58,14 @@ class ExecutionScreen(Screen[None]):
         Binding("W", "toggle_watch", "Watch"),
         Binding("left_square_bracket,alt+left", "trail(-1)", "Back", show=False),
         Binding("right_square_bracket,alt+right", "trail(1)", "Forward", show=False),
+        Binding("y", "copy_pane", "Copy"),
+        Binding("Y", "copy_id", "Copy ID", show=False),
+        Binding("o", "pager", "Pager", show=False),
+        Binding("e", "editor", "Editor", show=False),
+        Binding("m", "mark", "Mark"),
+        Binding("d", "diff", "Diff"),
         Binding("question_mark", "help", "Keys"),
+        Binding("ctrl+p", "app.command_palette", "Commands"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -94,6 +94,7 @@ class ExecutionScreen(Screen[None]):
         self.store = store
         self.history = history or LookupHistory(None)
         self.trail = Trail()
+        self.marked_id = ""
         self._initial_id = initial_id
         self._server_label = server_label
         self._has_key = has_key
@@ -167,20 +168,6 @@ class ExecutionScreen(Screen[None]):
 
     def on_text_view_search_progress(self, message: TextView.SearchProgress) -> None:
         self.query_one(SearchBar).show_status(message.pane, message.status)
-
-    def on_execution_stored(self, message: ExecutionStored) -> None:
-        self.triage.table.execution_stored(message.execution_id)
-
-    def on_list_page_arrived(self, message: ListPageArrived) -> None:
-        if message.error:
-            self.triage.show_error(message.error)
-        elif message.new_ids is not None:
-            self.triage.table.rows_changed(new_ids=message.new_ids)
-        else:
-            self.triage.page_arrived(complete=message.complete)
-
-    def on_watch_status(self, message: WatchStatus) -> None:
-        self.triage.set_watch_note(message.note)
 
     def watch_only_failures(self, only_failures: bool) -> None:
         self.triage.only_failures = only_failures
@@ -285,13 +272,14 @@ class ExecutionScreen(Screen[None]):
             fetched = self.fetched
             failed = fetched is not None and fetched.execution.exit_code != 0
             target = self.query_one(DetailPane).why_pane(failed=failed)
-            target.focus(scroll_visible=False)
+            # At once, not deferred like Widget.focus(): keys typed right after Enter (b, y, /) are for the result.
+            self.set_focus(target, scroll_visible=False)
             # Scroll once the new content is laid out; before that the pane's position is stale.
             self.call_after_refresh(target.scroll_visible, top=True, animate=False)
         elif body.current == "raw":
-            self.query_one("#raw", TextView).focus()
+            self.set_focus(self.query_one("#raw", TextView))
         elif body.current == "error":
-            self.query_one(ErrorPanel).focus()
+            self.set_focus(self.query_one(ErrorPanel))
 
     # Keys -------------------------------------------------------------------------------------------
 
@@ -302,8 +290,10 @@ class ExecutionScreen(Screen[None]):
             return phase in ("loaded", "failed")
         if action in ("toggle_raw", "failing_line"):
             return phase == "loaded" if action == "toggle_raw" else self.query_one(DetailPane).has_failing_line
-        if action == "zoom":
-            return not on_list
+        if action in ("zoom", "copy_pane", "copy_id", "pager", "editor", "mark"):
+            return phase == "loaded" if action != "zoom" else not on_list
+        if action == "diff":
+            return phase == "loaded" and bool(self.marked_id) and self.marked_id != self.state.execution_id
         if action == "reload":
             return self._has_key and (on_list or bool(self.state.execution_id))
         if action in ("toggle_failures", "toggle_watch"):
@@ -394,6 +384,25 @@ class ExecutionScreen(Screen[None]):
 
     def action_toggle_watch(self) -> None:
         self.post_message(WatchToggled())
+
+    def action_copy_pane(self) -> None:
+        hand_off.copy_pane(self)
+
+    def action_copy_id(self) -> None:
+        hand_off.copy_id(self)
+
+    def action_pager(self) -> None:
+        hand_off.open_in_pager(self)
+
+    def action_editor(self) -> None:
+        hand_off.open_in_editor(self)
+
+    def action_mark(self) -> None:
+        hand_off.mark(self)
+        self.refresh_bindings()
+
+    def action_diff(self) -> None:
+        hand_off.diff_with_marked(self)
 
     def action_help(self) -> None:
         from riza_tui.screens.help import HelpScreen  # not needed for the first screen

@@ -105,6 +105,12 @@ class LineView(ScrollView, can_focus=True):
         self._begin(kind, "", title, empty=False)
         self._prepare_while_loading(build, kind)
 
+    def show_lines(self, lines: list[Text], *, title: Text | None = None) -> None:
+        """Show lines already styled (and made safe) by the caller, such as a comparison."""
+        self._begin("text", "", title, empty=not lines)
+        plain = [line.plain for line in lines]
+        self._set_document(Document(plain, max((line.cell_len for line in lines), default=0), lines, simple=False))
+
     def set_line_styles(self, styles: dict[int, Style], marked_line: int | None = None) -> None:
         """Styles laid over whole lines (a traceback's frames and exception), and the line to mark as failing."""
         self._line_styles = styles

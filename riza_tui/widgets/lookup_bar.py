@@ -36,7 +36,9 @@ class LookupBar(Input):
             value,
             placeholder="Execution ID, URL or alert text — Enter to look up",
             id=id,
-            select_on_focus=True,
+            # ctrl+l selects the text itself, at once; selecting again when the (later) focus event arrives
+            # would select what was typed in the same burst and the next key would replace it.
+            select_on_focus=False,
             suggester=HistorySuggester(history),
             compact=True,
         )

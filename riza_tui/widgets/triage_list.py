@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from riza_tui.messages import LookupRequested, RecentRequested
+from riza_tui.messages import ExecutionStored, ListPageArrived, LookupRequested, RecentRequested, WatchStatus
 from riza_tui.safety.sanitize import UNSAFE_CHARS, safe_text
 from riza_tui.store import ExecutionStore
 from riza_tui.widgets.palette import palette_for
@@ -84,6 +84,22 @@ class TriageList(Vertical):
     def set_watch_note(self, note: str) -> None:
         self.watch_note = note
         self._update_heading()
+
+    # What the list's workers report (they post to this widget) ------------------------------------
+
+    def on_execution_stored(self, message: ExecutionStored) -> None:
+        self.table.execution_stored(message.execution_id)
+
+    def on_list_page_arrived(self, message: ListPageArrived) -> None:
+        if message.error:
+            self.show_error(message.error)
+        elif message.new_ids is not None:
+            self.table.rows_changed(new_ids=message.new_ids)
+        else:
+            self.page_arrived(complete=message.complete)
+
+    def on_watch_status(self, message: WatchStatus) -> None:
+        self.set_watch_note(message.note)
 
     def on_triage_table_more_wanted(self, message: TriageTable.MoreWanted) -> None:
         message.stop()
