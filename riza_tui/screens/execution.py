@@ -128,9 +128,10 @@ class ExecutionScreen(Screen[None]):
         if self.state.phase in ("loaded", "failed"):
             self.focus_result()
         elif self._has_key and not self._initial_id:
-            self.triage.table.focus()  # the list's keys (f, /, ?, q) work from the first screen
+            self.set_focus(self.triage.table)  # the list's keys (f, /, ?, q) work from the first screen
         else:
-            self.query_one(LookupBar).focus()
+            # At once: a deferred focus could land after a fast lookup's result took it.
+            self.set_focus(self.query_one(LookupBar))
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
