@@ -63,13 +63,20 @@ def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store
 
 @contextmanager
 def app_in_pty(
-    server: EmbeddedServer, *args: str, size: tuple[int, int] = (100, 30)
+    server: EmbeddedServer, *args: str, size: tuple[int, int] = (100, 30), env: dict[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """The app in a new pty, pointed at ``server``: the process and the terminal's side of the pty, both
     cleaned up when the block ends, however it ends."""
     parent, child = pty.openpty()
     columns, lines = (str(n) for n in size)
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": columns, "LINES": lines, "RIZA_API_KEY": server.api_key}
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": columns,
+        "LINES": lines,
+        "RIZA_API_KEY": server.api_key,
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "riza_tui", "--base-url", server.url, *args],
         stdin=child,

@@ -1,0 +1,136 @@
+"""Comparing executions: every part in the app (mark, d, both layouts) and in ``riza-tui diff`` (text, JSON,
+exit codes as diff(1)); env values compared by fingerprint, never shown."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from textual.geometry import Offset
+from textual.selection import Selection
+
+from riza_tui.api.config import ClientSettings
+from riza_tui.app import RizaApp
+from riza_tui.commands import run_diff
+from riza_tui.screens.diff import DiffScreen
+from riza_tui.server.store import ExecutionStore
+from riza_tui.widgets.text_view import TextView
+from tests.app_helpers import pane, press_and_settle
+from tests.conftest import Record, pane_lines, settle
+from tests.loopback import ScriptedServer
+
+CODE = "import os\nprint('total', 41 + 1)\nprint(os.environ['TOKEN'])\n"
+
+
+def script(execution_id: str, **changes: Any) -> Record:
+    request = {"language": "python", "code": CODE, "stdin": "a\n", "args": ["--fast"], "env": {"TOKEN": "tok_SECRET_1"}}
+    request |= {
+        key: value for key, value in changes.items() if key in ("code", "stdin", "args", "env", "http", "limits")
+    }
+    response = {"id": execution_id, "duration": 10, "exit_code": 0, "stdout": "total 42\n", "stderr": ""}
+    response |= {key: value for key, value in changes.items() if key in ("stdout", "stderr", "exit_code", "duration")}
+    return {
+        "id": execution_id,
+        "language": "python",
+        "duration": response["duration"],
+        "exit_code": response["exit_code"],
+        "started_at": "2026-11-28T08:00:00Z",
+        "details": {"type": "script", "request": request, "response": response},
+    }
+
+
+PAIR = [
+    script("exec_good"),
+    script(
+        "exec_bad",
+        code=CODE.replace("41 + 1", "41 + 2"),
+        stdin="b\n",
+        args=["--slow"],
+        env={"TOKEN": "tok_SECRET_2", "EXTRA": "x"},
+        http={"allow": [{"host": "api.example.com"}]},
+        limits={"execution_timeout": 5},
+        stdout="total 43\n",
+        stderr="Traceback (most recent call last):\nKeyError: 'x'\n",
+        exit_code=1,
+        duration=2500,
+    ),
+]
+EVERY_PART = ["code", "input", "stdout", "stderr", "args", "env", "http", "limits", "exit code", "duration"]
+
+
+async def run(settings: ClientSettings, *args: str, **options: Any) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = await run_diff(settings, *args, streams=(out, err), **options)
+    return code, out.getvalue(), err.getvalue()
+
+
+async def test_diff_command_prints_every_changed_part_and_exits_like_diff() -> None:
+    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+        settings = ClientSettings(api_key="k", base_url=two.url)
+        code, out, _ = await run(settings, "exec_good", "exec_bad", color="never")
+        assert code == 1
+        for part in EVERY_PART:
+            assert f"@@ {part} @@" in out, part
+        assert "1 of 11 parts identical: output" in out
+        assert "-print('total', 41 + 1)" in out and "+print('total', 41 + 2)" in out
+        assert "tok_SECRET" not in out, "env values are never shown"
+        assert "-TOKEN = value #" in out and "+EXTRA = value #" in out
+        assert "\x1b[" not in out
+        same, out_same, _ = await run(settings, "exec_good", "exec_good")
+        assert same == 0 and "11 of 11 parts identical" in out_same
+        missing, _, err = await run(settings, "exec_good", "exec_nope")
+        assert missing == 2 and "not found" in err.lower()
+        code, out, _ = await run(settings, "exec_good", "exec_bad", as_json=True)
+        document = json.loads(out)
+        assert code == 1 and document["equal"] is False
+        changed = {part["part"] for part in document["parts"] if not part["equal"]}
+        assert changed == set(EVERY_PART)
+        coloured = (await run(settings, "exec_good", "exec_bad", color="always"))[1]
+        assert "\x1b[31m-print" in coloured
+
+
+async def test_mark_and_d_compare_in_the_app_both_layouts(make_app: Callable[..., RizaApp]) -> None:
+    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+        app = make_app("exec_good", base_url=two.url, api_key="k")
+        async with app.run_test(size=(140, 50)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "m")
+            await pilot.press("ctrl+l", *"exec_bad", "enter")
+            await settle(pilot)
+            await press_and_settle(pilot, "d")
+            assert isinstance(app.screen, DiffScreen)
+            view = app.screen.query_one(TextView)
+            text = "\n".join(view.shown_text().splitlines())
+            assert "10 changed" in text and "= 1 identical: output" in text
+            assert "- print('total', 41 + 1)" in text and "+ print('total', 41 + 2)" in text
+            assert "tok_SECRET" not in text
+            changed = [line for line in pane_lines(view) if line.startswith("- print('total'")]
+            strip = view.render_line(pane_lines(view).index(changed[0]))
+            assert any(segment.text.strip() == "1" and segment.style and segment.style.reverse for segment in strip), (
+                "the changed word is highlighted"
+            )
+            await press_and_settle(pilot, "tab")
+            rows = view.shown_text().splitlines()
+            assert any("41 + 1" in row and "│" in row and "41 + 2" in row for row in rows), "side by side"
+            await press_and_settle(pilot, "escape")
+            assert app.screen is app.main_screen
+
+
+async def test_a_pane_supports_mouse_selection_and_copies_it(make_app: Callable[..., RizaApp]) -> None:
+    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+        app = make_app("exec_bad", base_url=two.url, api_key="k")
+        async with app.run_test(size=(140, 50)) as pilot:
+            await settle(pilot)
+            stderr = pane(app, "stderr")
+            app.screen.selections = {stderr: Selection(Offset(0, 1), Offset(8, 1))}
+            await pilot.pause()
+            assert app.screen.get_selected_text() == "KeyError"
+            assert any(segment.text == "KeyError" for segment in stderr.render_line(1)), "drawn selected"
+            region = stderr.content_region
+            await pilot.mouse_down(offset=(region.x, region.y))
+            await pilot.hover(offset=(region.x + 8, region.y))
+            await pilot.mouse_up(offset=(region.x + 8, region.y))
+            await pilot.pause()
+            assert app.screen.get_selected_text() == "Traceback", "a drag selects"
