@@ -17,7 +17,7 @@ from riza_tui.commands import run_diff
 from riza_tui.screens.diff import DiffScreen
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.text_view import TextView
-from tests.app_helpers import pane, press_and_settle
+from tests.app_helpers import body, pane, press_and_settle
 from tests.conftest import Record, pane_lines, settle
 from tests.loopback import ScriptedServer
 
@@ -115,7 +115,7 @@ async def test_mark_and_d_compare_in_the_app_both_layouts(make_app: Callable[...
             rows = view.shown_text().splitlines()
             assert any("41 + 1" in row and "│" in row and "41 + 2" in row for row in rows), "side by side"
             await press_and_settle(pilot, "escape")
-            assert app.screen is app.main_screen
+            assert not isinstance(app.screen, DiffScreen) and body(app) == "detail"
 
 
 async def test_a_pane_supports_mouse_selection_and_copies_it(make_app: Callable[..., RizaApp]) -> None:

@@ -54,7 +54,7 @@ def test_pager_and_editor_receive_the_sanitised_masked_text(
     server: ScriptedServer, store: ExecutionStore, tmp_path: Path
 ) -> None:
     record = find(store, lambda r: "ORDERS_TOKEN" in str(r))
-    token = record["details"]["request"]["env"]["ORDERS_TOKEN"]  # type: ignore[index]
+    token = record["details"]["request"]["env"]["ORDERS_TOKEN"]
     paged = recording_tool(tmp_path, "pager")
     edited = recording_tool(tmp_path, "editor")
     env = {"PAGER": str(tmp_path / "pager"), "EDITOR": str(tmp_path / "editor"), "VISUAL": ""}
