@@ -18,7 +18,8 @@ from riza_tui.api.errors import RizaError
 from riza_tui.feed import ListFeed
 from riza_tui.history import LookupHistory
 from riza_tui.memory import release_freed_memory
-from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested, WatchToggled
+from riza_tui.messages import LastGoodWanted, LookupCancelled, LookupRequested, RecentRequested, WatchToggled
+from riza_tui.screens.commands import RizaCommands
 from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
 from riza_tui.store import ExecutionStore
@@ -36,6 +37,7 @@ class RizaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
+    COMMANDS = App.COMMANDS | {RizaCommands}
 
     def __init__(
         self,
@@ -117,6 +119,27 @@ class RizaApp(App[None]):
     def on_watch_toggled(self, _message: WatchToggled) -> None:
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
+
+    def on_last_good_wanted(self, _message: LastGoodWanted) -> None:
+        self.compare_with_last_good()
+
+    @work(exclusive=True, group="last-good", exit_on_error=False, description="find the last good run")
+    async def compare_with_last_good(self) -> None:
+        from riza_tui.screens.diff import DiffScreen
+
+        current = self.main_screen.fetched
+        if current is None or self.feed is None:
+            return
+        self.notify("Looking for the last good run of the same tool or code…", timeout=3)
+        try:
+            good = await self.feed.last_good_run(current)
+        except RizaError as error:
+            self.notify(f"Could not look for it: {error}", severity="error", markup=False)
+            return
+        if good is None:
+            self.notify("No earlier successful run of the same tool or code was found", severity="warning")
+            return
+        await self.push_screen(DiffScreen(good, current, reveal_secrets=self.main_screen.reveal_secrets))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on

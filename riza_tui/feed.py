@@ -12,6 +12,8 @@ from textual.worker import Worker
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
+from riza_tui.api.models import Fetched, FunctionDetails, ScriptDetails, ToolDetails
+from riza_tui.format import parse_timestamp
 from riza_tui.messages import ExecutionStored, ListPageArrived, WatchStatus
 from riza_tui.store import ExecutionStore
 
@@ -23,6 +25,8 @@ LIST_PAGE = 100
 WATCH_PAGE = 50
 MAX_DETAILS_IN_FLIGHT = 4
 MAX_BACKOFF_SECONDS = 300.0
+LAST_GOOD_SCAN = 1000  # list entries looked at
+LAST_GOOD_FETCHES = 50  # details fetched to compare the tool or code
 
 
 class ListFeed:
@@ -140,3 +144,41 @@ class ListFeed:
                 note + (f", {failed} failed" if failed else ""), severity="warning" if failed else "information"
             )
         return [execution.id for execution in fresh]
+
+    # The last good run ----------------------------------------------------------------------------------
+
+    async def last_good_run(self, current: Fetched) -> Fetched | None:
+        """The newest execution before ``current`` that succeeded with the same tool (``tool_id``) or the same
+        code; bounded: the first 1,000 listed, and at most 50 fetched to compare."""
+        key = _run_key(current)
+        started = parse_timestamp(current.execution.started_at)
+        if key is None or started is None:
+            return None
+        scanned = fetched_count = 0
+        async for candidate in self.client.iter_executions():
+            scanned += 1
+            if scanned > LAST_GOOD_SCAN or fetched_count >= LAST_GOOD_FETCHES:
+                return None
+            moment = parse_timestamp(candidate.started_at)
+            if candidate.exit_code != 0 or candidate.language != current.execution.language:
+                continue
+            if moment is None or moment >= started or candidate.id == current.execution.id:
+                continue
+            fetched = self.store.get(candidate.id)
+            if fetched is None:
+                fetched_count += 1
+                fetched = await self.client.retrieve(candidate.id)
+                self.store.put(fetched, as_id=candidate.id)
+            if _run_key(fetched) == key:
+                return fetched
+        return None
+
+
+def _run_key(fetched: Fetched) -> tuple[str, str] | None:
+    """What makes two runs "the same": the tool, or the code."""
+    details = fetched.execution.details
+    if isinstance(details, ToolDetails):
+        return ("tool", details.tool_id)
+    if isinstance(details, ScriptDetails | FunctionDetails):
+        return ("code", details.request.code)
+    return None

@@ -68,3 +68,7 @@ class WatchStatus(Message):
     def __init__(self, note: str) -> None:
         super().__init__()
         self.note = note
+
+
+class LastGoodWanted(Message):
+    """Compare the open (failed) execution with the newest earlier success of the same tool or code."""

@@ -134,3 +134,43 @@ async def test_a_pane_supports_mouse_selection_and_copies_it(make_app: Callable[
             await pilot.mouse_up(offset=(region.x + 8, region.y))
             await pilot.pause()
             assert app.screen.get_selected_text() == "Traceback", "a drag selects"
+
+
+async def test_palette_compares_a_failed_tool_run_with_its_last_good_run(
+    make_app: Callable[..., RizaApp], store: ExecutionStore
+) -> None:
+    def tool_of(record: Record) -> str:
+        return str((record.get("details") or {}).get("tool_id", ""))
+
+    failed = next(r for r in store.records if tool_of(r) and r["exit_code"] != 0)
+    good = next(
+        r
+        for r in store.records
+        if tool_of(r) == tool_of(failed) and r["exit_code"] == 0 and r["started_at"] < failed["started_at"]
+    )
+    app = make_app(failed["id"])
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"last good")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        assert app.screen.left.execution.id == good["id"] and app.screen.right.execution.id == failed["id"]
+        assert "exit code" in app.screen.query_one(TextView).shown_text()
+
+
+async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaApp]) -> None:
+    from riza_tui.screens.commands import RizaCommands
+
+    app = make_app()
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        provider = RizaCommands(app.main_screen)
+        titles = [hit.text for hit in [hit async for hit in provider.discover()]]
+        assert "Failures only: toggle" in titles and "Watch for new executions: toggle" in titles
+        assert "Copy the focused pane" not in titles and "Compare with the marked execution" not in titles

@@ -23,7 +23,7 @@ from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Fetched
 from riza_tui.format import byte_size, pretty_json
 from riza_tui.history import LookupHistory
-from riza_tui.messages import LookupCancelled, LookupRequested, RecentRequested, WatchToggled
+from riza_tui.messages import LastGoodWanted, LookupCancelled, LookupRequested, RecentRequested, WatchToggled
 from riza_tui.navigation import Trail
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.screens import hand_off
@@ -293,6 +293,8 @@ class ExecutionScreen(Screen[None]):
             return phase == "loaded" if action == "toggle_raw" else self.query_one(DetailPane).has_failing_line
         if action in ("zoom", "copy_pane", "copy_id", "pager", "editor", "mark"):
             return phase == "loaded" if action != "zoom" else not on_list
+        if action == "last_good":
+            return self.fetched is not None and self.fetched.execution.exit_code != 0
         if action == "diff":
             return phase == "loaded" and bool(self.marked_id) and self.marked_id != self.state.execution_id
         if action == "reload":
@@ -404,6 +406,9 @@ class ExecutionScreen(Screen[None]):
 
     def action_diff(self) -> None:
         hand_off.diff_with_marked(self)
+
+    def action_last_good(self) -> None:
+        self.post_message(LastGoodWanted())
 
     def action_help(self) -> None:
         from riza_tui.screens.help import HelpScreen  # not needed for the first screen
