@@ -48,6 +48,8 @@ class RizaApp(App[None]):
         server_label: str | None = None,
         watch_seconds: float = 0.0,
         history: LookupHistory | None = None,
+        profile: str | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -57,6 +59,8 @@ class RizaApp(App[None]):
         self.initial_id = (initial_id or "").strip()
         self.demo = demo
         self.watch_seconds = watch_seconds
+        self.profile = profile
+        self._config_theme = theme
         self.client: RizaClient | None = None
         self.feed: ListFeed | None = None
         self.store = ExecutionStore()
@@ -72,9 +76,12 @@ class RizaApp(App[None]):
         )
 
     def _server_label(self) -> str:
+        """Where the data comes from: the profile and host (never the key)."""
         shown = display_url(self.settings.base_url)
         host = urlsplit(shown).netloc or shown
-        return f"demo data · {host}" if self.demo else host
+        if self.demo:
+            return f"demo data · {host}"
+        return f"{self.profile} · {host}" if self.profile else host
 
     def get_driver_class(self) -> type[Driver]:
         tolerate_invalid_input()
@@ -82,6 +89,8 @@ class RizaApp(App[None]):
 
     async def on_mount(self) -> None:
         exit_cleanly_on_signals(lambda code: self.exit(return_code=code))
+        if self._config_theme in self.available_themes:
+            self.theme = self._config_theme
         self.client = RizaClient(self.settings)
         if self.settings.api_key and self.initial_id:
             self.main_screen.trail.visit(self.initial_id)
@@ -119,6 +128,40 @@ class RizaApp(App[None]):
     def on_watch_toggled(self, _message: WatchToggled) -> None:
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
+
+    def profile_names(self) -> list[str]:
+        """The profiles of the config file, for the palette (none when the file is missing or broken)."""
+        from riza_tui.api.profiles import ConfigError, load_config
+
+        try:
+            return sorted(load_config().profiles)
+        except ConfigError:
+            return []
+
+    async def action_switch_profile(self, name: str) -> None:
+        """Reconnect with another profile's URL and key: the list and store start again, nothing is mixed."""
+        from riza_tui.api.profiles import ConfigError, load_config
+
+        try:
+            profile = load_config().profiles[name]
+            settings = ClientSettings.resolve(timeout=self.settings.timeout, environ={}, profile=profile)
+        except (ConfigError, KeyError) as error:
+            self.notify(f"Cannot switch to {name}: {error}", severity="error", markup=False)
+            return
+        self.workers.cancel_group(self, "lookup")
+        self.workers.cancel_group(self, "details")
+        self.workers.cancel_group(self, "watch")
+        if self.client is not None:
+            await self.client.aclose()
+        self.settings, self.profile = settings, name
+        self.client = RizaClient(settings)
+        self.store.clear()
+        self.feed = ListFeed(self, self.client, self.store, self.main_screen.triage)
+        self.main_screen.reconnected(self._server_label(), has_key=bool(settings.api_key))
+        if settings.api_key:
+            self.main_screen.triage.show_loading()
+            self.feed.load_page(False)
+        self.notify(f"Switched to profile {name}", markup=False)
 
     def on_last_good_wanted(self, _message: LastGoodWanted) -> None:
         self.compare_with_last_good()

@@ -56,6 +56,9 @@ def _connection_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
     parser.add_argument(
+        "--profile", help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
+    )
+    parser.add_argument(
         "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
     )
 

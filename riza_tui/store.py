@@ -73,6 +73,14 @@ class ExecutionStore:
     def size_in_bytes(self) -> int:
         return self._bytes
 
+    def clear(self) -> None:
+        """Another server: nothing fetched from the last one may be shown as if from this one."""
+        self._fetched.clear()
+        self._bytes = 0
+        self._failed.clear()
+        self._kept.clear()
+        self.replace_rows([])
+
     def fail(self, execution_id: str, reason: str) -> None:
         """A row's details could not be loaded: the row says so until they are."""
         self._failed[execution_id] = reason

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from riza_tui.api.profiles import Profile
 
 DEFAULT_BASE_URL = "https://api.riza.io"
 DEFAULT_TIMEOUT = 30.0
@@ -32,12 +36,20 @@ class ClientSettings:
         base_url: str | None = None,
         timeout: float | None = None,
         environ: Mapping[str, str] | None = None,
+        profile: Profile | None = None,
     ) -> ClientSettings:
-        """Flags win over ``RIZA_API_KEY`` / ``RIZA_BASE_URL``; empty values count as unset."""
+        """Flags win over ``RIZA_API_KEY`` / ``RIZA_BASE_URL``, which win over the profile; empty values count
+        as unset. A profile's key command runs only when neither a flag nor the environment gave a key."""
         env = os.environ if environ is None else environ
+        key = api_key or env.get("RIZA_API_KEY") or None
+        if key is None and profile is not None:
+            from riza_tui.api.profiles import profile_key
+
+            key = profile_key(profile, dict(env))
+        profile_url = profile.base_url if profile is not None else None
         return cls(
-            api_key=api_key or env.get("RIZA_API_KEY") or None,
-            base_url=(base_url or env.get("RIZA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/"),
+            api_key=key,
+            base_url=(base_url or env.get("RIZA_BASE_URL") or profile_url or DEFAULT_BASE_URL).rstrip("/"),
             timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         )
 

@@ -47,6 +47,10 @@ class RizaCommands(Provider):
                 found.append((title, help_text, partial(screen.run_action, action)))
         for execution_id in screen.history.entries[:20]:
             found.append((f"Look up {execution_id}", "from the history", partial(_look_up, screen, execution_id)))
+        profiles: list[str] = getattr(self.app, "profile_names", list)()
+        for name in profiles:
+            switch = partial(self.app.run_action, f"switch_profile({name!r})")
+            found.append((f"Switch profile: {name}", "reconnect with this profile's URL and key", switch))
         return found
 
     async def discover(self) -> Hits:

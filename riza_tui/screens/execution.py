@@ -133,6 +133,15 @@ class ExecutionScreen(Screen[None]):
             # At once: a deferred focus could land after a fast lookup's result took it.
             self.set_focus(self.query_one(LookupBar))
 
+    def reconnected(self, server_label: str, *, has_key: bool) -> None:
+        """Another profile: back to an empty list, the header naming the new server."""
+        self._has_key = has_key
+        self.marked_id = ""
+        self.trail = Trail()
+        self.query_one("#server", Static).update(safe_text(server_label, "dim"))
+        self.state = LookupState()
+        self.triage.table.rows_changed()
+
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < WIDE_LAYOUT_COLUMNS, "-narrow")
         focused = self.focused
