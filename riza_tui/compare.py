@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import hmac
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -51,19 +53,21 @@ class PartDiff:
         }
 
 
-def fingerprint(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+def fingerprint(value: str, key: bytes) -> str:
+    """Equal values get equal fingerprints within one comparison; the key is random and never shown, so a
+    fingerprint cannot be turned back into a (short) secret by guessing."""
+    return hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:12]
 
 
-def _env_text(execution: Execution) -> str:
-    """One line per variable: its name and a fingerprint reference, never the value."""
+def _env_text(execution: Execution, key: bytes) -> str:
+    """One line per variable: its name and a fingerprint of its value, never the value."""
     details = execution.details
     values: dict[str, str] = {}
     if isinstance(details, ScriptDetails | FunctionDetails):
         values = dict(details.request.env or {})
     elif isinstance(details, ToolDetails):
         values = {var.name: var.value or f"secret:{var.secret_id}" for var in details.request.env or []}
-    return "\n".join(f"{name} = value #{fingerprint(value)[:12]}" for name, value in sorted(values.items()))
+    return "\n".join(f"{name} = value #{fingerprint(value, key)}" for name, value in sorted(values.items()))
 
 
 def _limits_text(execution: Execution) -> str:
@@ -93,7 +97,7 @@ def _args_text(execution: Execution) -> str:
     return ""
 
 
-def part_texts(fetched: Fetched, *, reveal_secrets: bool = False) -> dict[str, str]:
+def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) -> dict[str, str]:
     """Each part of an execution as comparable text ("" for a part it does not have), masked unless revealed;
     env values are compared by a fingerprint of the value as sent, and never shown."""
     execution = shown_execution(fetched, reveal_secrets=reveal_secrets)[0]
@@ -106,7 +110,7 @@ def part_texts(fetched: Fetched, *, reveal_secrets: bool = False) -> dict[str, s
         "stdout": view.stdout.text if view.stdout else "",
         "stderr": view.stderr.text if view.stderr else "",
         "args": _args_text(execution),
-        "env": _env_text(fetched.execution),
+        "env": _env_text(fetched.execution, key),
         "http": _http_text(execution),
         "limits": _limits_text(execution),
         "exit code": f"{execution.exit_code} ({meaning})" if meaning else str(execution.exit_code),
@@ -120,8 +124,9 @@ def part_texts(fetched: Fetched, *, reveal_secrets: bool = False) -> dict[str, s
 def compare(left: Fetched, right: Fetched, *, reveal_secrets: bool = False) -> list[PartDiff]:
     """Every part of two executions, with line hunks for the parts that differ. Costly for big parts: run it
     off the UI thread."""
-    left_parts = part_texts(left, reveal_secrets=reveal_secrets)
-    right_parts = part_texts(right, reveal_secrets=reveal_secrets)
+    key = secrets.token_bytes(16)
+    left_parts = part_texts(left, key, reveal_secrets=reveal_secrets)
+    right_parts = part_texts(right, key, reveal_secrets=reveal_secrets)
     names = list(PARTS) + [name for name in (*left_parts, *right_parts) if name not in PARTS]
     diffs = []
     for name in dict.fromkeys(names):

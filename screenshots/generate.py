@@ -32,6 +32,10 @@ def _kind(record: Record) -> str | None:
     return (record.get("details") or {}).get("type")
 
 
+def _failed_tool(record: Record) -> bool:
+    return _kind(record) == "tool" and record["exit_code"] != 0
+
+
 Shot = tuple[str, tuple[int, int], Callable[[Record], bool] | None, tuple[str, ...]]
 SHOTS: list[Shot] = [
     ("script", (160, 45), lambda r: _kind(r) == "script" and "KeyError" in r["details"]["response"]["stderr"], ()),
@@ -50,6 +54,8 @@ SHOTS: list[Shot] = [
     ("failing-line", (120, 32), lambda r: _kind(r) == "script" and "Invalid URL" in str(r), ()),
     ("search", (120, 32), lambda r: "still polling" in str(r), ("shift+tab", "slash", *"polling", "enter", "n")),
     ("narrow-80x24", (80, 24), lambda r: _kind(r) == "script" and "csv" in r["details"]["request"]["code"], ()),
+    ("palette", (120, 32), _failed_tool, ("ctrl+p", *"compare")),
+    ("diff-side-by-side", (160, 45), _failed_tool, ("ctrl+p", *"last good", "enter", "tab")),
 ]
 
 
@@ -63,8 +69,8 @@ async def _shoot(
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if keys:
-            await pilot.press(*keys)
+        for key in keys:  # one at a time: the palette searches as it is typed
+            await pilot.press(key)
             await app.workers.wait_for_complete()
             await pilot.pause()
         target = HERE / f"{name}.svg"

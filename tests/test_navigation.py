@@ -90,7 +90,7 @@ async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
         keys = str(app.main_screen.query_one(KeyBar).render())
         assert "Failures" in keys and "Filter" in keys and "Raw JSON" not in keys
         await pilot.press("ctrl+l")
-        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup"], (
+        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^p", "Commands"], (
             "while typing an ID, letters are text, not keys"
         )
         await pilot.press(*store.records[0]["id"], "enter")

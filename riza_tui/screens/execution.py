@@ -65,7 +65,6 @@ class ExecutionScreen(Screen[None]):
         Binding("m", "mark", "Mark"),
         Binding("d", "diff", "Diff"),
         Binding("question_mark", "help", "Keys"),
-        Binding("ctrl+p", "app.command_palette", "Commands"),
         Binding("q", "app.quit", "Quit"),
     ]
 

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -61,6 +62,11 @@ class KeyBar(Static):
             text.append(f" {self.app.get_key_display(binding)} ", key_style if enabled else "dim")
             text.append(f"{binding.description} ", "" if enabled else "dim")
             self._key_spans.append((start, len(text), binding.key))
+        if self.app.ENABLE_COMMAND_PALETTE:  # Textual's own binding is hidden; its palette holds our commands
+            start = len(text)
+            text.append(f" {self.app.get_key_display(Binding('ctrl+p', ''))} ", key_style)
+            text.append("Commands ")
+            self._key_spans.append((start, len(text), "ctrl+p"))
         return text
 
     def on_click(self, event: events.Click) -> None:
