@@ -14,7 +14,7 @@ from riza_tui.format import human_duration, local_time
 from riza_tui.output import BOLD, CYAN, DIM, GREEN, RED, paint, standard_streams, use_color
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import one_line, sanitize
-from riza_tui.show import NO_KEY_MESSAGE
+from riza_tui.show import NO_KEY_MESSAGE, report_error
 from riza_tui.triage import exit_meaning
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
@@ -38,8 +38,7 @@ async def run_diff(
         try:
             left, right = await asyncio.gather(client.retrieve(left_id), client.retrieve(right_id))
         except RizaError as error:
-            print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
-            return EXIT_TROUBLE
+            return report_error(error, stderr, EXIT_TROUBLE)
     parts = await asyncio.to_thread(compare, left, right)
     same = all(part.equal for part in parts)
     if as_json:
@@ -105,6 +104,5 @@ async def run_list(
                     )
                 printed += 1
         except RizaError as error:
-            print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
-            return EXIT_TROUBLE
+            return report_error(error, stderr, EXIT_TROUBLE)
     return 0

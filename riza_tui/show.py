@@ -58,6 +58,12 @@ def field_text(view: ExecutionView, name: str, *, color: bool) -> str | None:
     return program_text(block.text, color=color) if block.syntax == "ansi" else sanitize(block.text)
 
 
+def report_error(error: RizaError, stderr: TextIO, code: int) -> int:
+    """One line on stderr for a failed request; ``code`` is the command's exit code for it."""
+    print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
+    return code
+
+
 def exit_status(exit_code: int) -> int:
     """The execution's exit code as a process exit code: a failure never wraps round to 0."""
     if exit_code == 0:
@@ -87,8 +93,7 @@ async def run_show(
         try:
             fetched = await client.retrieve(execution_id)
         except RizaError as error:
-            print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
-            return EXIT_API_ERROR
+            return report_error(error, stderr, EXIT_API_ERROR)
     for warning in fetched_warnings(fetched):
         print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
     execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)

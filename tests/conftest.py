@@ -77,6 +77,23 @@ def function_details(execution_id: str, output: Any) -> Record:
     }
 
 
+def script_record(execution_id: str, code: str, *, stdout: str = "", **fields: Any) -> Record:
+    """A script execution for a test's own server; ``fields`` go to the request (stdin, args, env, http,
+    limits) or the response (stderr, exit_code, duration)."""
+    request = {"language": "python", "code": code}
+    request |= {key: value for key, value in fields.items() if key in ("stdin", "args", "env", "http", "limits")}
+    response = {"id": execution_id, "duration": 10, "exit_code": 0, "stdout": stdout, "stderr": ""}
+    response |= {key: value for key, value in fields.items() if key in ("stderr", "exit_code", "duration")}
+    return {
+        "id": execution_id,
+        "language": "python",
+        "duration": response["duration"],
+        "exit_code": response["exit_code"],
+        "started_at": "2026-11-28T08:00:00Z",
+        "details": {"type": "script", "request": request, "response": response},
+    }
+
+
 FROZEN_NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
 

@@ -18,27 +18,17 @@ from riza_tui.screens.diff import DiffScreen
 from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.text_view import TextView
 from tests.app_helpers import body, pane, press_and_settle
-from tests.conftest import Record, pane_lines, settle
+from tests.conftest import Record, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
 
 CODE = "import os\nprint('total', 41 + 1)\nprint(os.environ['TOKEN'])\n"
 
 
 def script(execution_id: str, **changes: Any) -> Record:
-    request = {"language": "python", "code": CODE, "stdin": "a\n", "args": ["--fast"], "env": {"TOKEN": "tok_SECRET_1"}}
-    request |= {
-        key: value for key, value in changes.items() if key in ("code", "stdin", "args", "env", "http", "limits")
-    }
-    response = {"id": execution_id, "duration": 10, "exit_code": 0, "stdout": "total 42\n", "stderr": ""}
-    response |= {key: value for key, value in changes.items() if key in ("stdout", "stderr", "exit_code", "duration")}
-    return {
-        "id": execution_id,
-        "language": "python",
-        "duration": response["duration"],
-        "exit_code": response["exit_code"],
-        "started_at": "2026-11-28T08:00:00Z",
-        "details": {"type": "script", "request": request, "response": response},
-    }
+    fields = {"stdin": "a\n", "args": ["--fast"], "env": {"TOKEN": "tok_SECRET_1"}} | changes
+    return script_record(
+        execution_id, str(fields.pop("code", CODE)), stdout=str(fields.pop("stdout", "total 42\n")), **fields
+    )
 
 
 PAIR = [

@@ -14,7 +14,7 @@ from riza_tui.server.store import ExecutionStore
 from riza_tui.widgets.search_bar import SearchBar
 from riza_tui.widgets.text_view import TextView
 from tests.app_helpers import WIDE, pane, press_and_settle, screen_text, title_of
-from tests.conftest import Record, find, pane_lines, settle
+from tests.conftest import Record, find, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
 
 FAILING_LINES = {
@@ -122,18 +122,7 @@ async def test_zoom_keeps_the_execution_id_in_view(make_app: Callable[..., RizaA
 
 async def test_wrap_folds_long_lines_by_cells_and_numbers_first_rows(make_app: Callable[..., RizaApp]) -> None:
     code = "x = '" + "界" * 60 + "'\nprint(x)\n"
-    record: Record = {
-        "id": "exec_wrap",
-        "language": "python",
-        "duration": 5,
-        "exit_code": 0,
-        "started_at": "2026-11-28T08:00:00Z",
-        "details": {
-            "type": "script",
-            "request": {"language": "python", "code": code},
-            "response": {"id": "exec_wrap", "duration": 5, "stdout": "ok\n", "stderr": "", "exit_code": 0},
-        },
-    }
+    record = script_record("exec_wrap", code, stdout="ok\n")
     with ScriptedServer(ExecutionStore([record]), api_key="k") as one:
         app = make_app("exec_wrap", base_url=one.url, api_key="k")
         async with app.run_test(size=(80, 30)) as pilot:
@@ -156,25 +145,7 @@ def big_stdout_record(size: int, needle_every: int) -> Record:
     lines = [f"2026-11-27 08:00:{n % 60:02d} INFO batch={n} rows=100" for n in range(size // 45)]
     for index in range(0, len(lines), needle_every):
         lines[index] += " needle"
-    stdout = "\n".join(lines) + "\n"
-    return {
-        "id": "exec_big",
-        "language": "python",
-        "duration": 5,
-        "exit_code": 0,
-        "started_at": "2026-11-28T08:00:00Z",
-        "details": {
-            "type": "script",
-            "request": {"language": "python", "code": "print()"},
-            "response": {
-                "id": "exec_big",
-                "duration": 5,
-                "stdout": stdout,
-                "stderr": "",
-                "exit_code": 0,
-            },
-        },
-    }
+    return script_record("exec_big", "print()", stdout="\n".join(lines) + "\n")
 
 
 async def search_big_stdout(settings: ClientSettings, size: int) -> None:

@@ -36,10 +36,10 @@ COLUMNS = [
     Column("id", "id", 31, 31, 0),
     Column("language", "language", 6, 10, 2),
     Column("duration", "took", 6, 8, 4, right=True),
-    Column("exit", "exit", 3, 27, 0),
+    Column("exit", "exit", 9, 27, 0),
     Column("type", "type", 8, 8, 6),
     Column("tool", "tool", 12, 31, 7),
-    Column("error", "error", 16, 50, 1),
+    Column("error", "error", 24, 60, 1),
 ]
 # Who gets width beyond the minimum first; the error line then takes whatever is left.
 GROW_ORDER = ["id", "exit", "language", "duration", "age", "error", "type", "tool"]
