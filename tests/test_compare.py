@@ -164,3 +164,21 @@ async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaAp
         titles = [hit.text for hit in [hit async for hit in provider.discover()]]
         assert "Failures only: toggle" in titles and "Watch for new executions: toggle" in titles
         assert "Copy the focused pane" not in titles and "Compare with the marked execution" not in titles
+
+
+async def test_y_copies_the_pane_as_shown_and_Y_the_id_and_m_toggles(make_app: Callable[..., RizaApp]) -> None:
+    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+        app = make_app("exec_bad", base_url=two.url, api_key="k")
+        async with app.run_test(size=(140, 50)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "y")
+            assert app.clipboard == "Traceback (most recent call last):\nKeyError: 'x'"
+            assert any("Copied stderr: 2 lines" in str(note.message) for note in app._notifications)
+            await press_and_settle(pilot, "Y")
+            assert app.clipboard == "exec_bad"
+            await press_and_settle(pilot, "m")
+            assert app.main_screen.marked_id == "exec_bad"
+            await press_and_settle(pilot, "m")
+            assert app.main_screen.marked_id == "" and not app.main_screen.check_action("diff", ())
+            await press_and_settle(pilot, "s", "e")
+            assert any("Hide secrets first" in str(note.message) for note in app._notifications)
