@@ -19,7 +19,6 @@ from riza_tui.feed import ListFeed
 from riza_tui.history import LookupHistory
 from riza_tui.memory import release_freed_memory
 from riza_tui.messages import LastGoodWanted, LookupCancelled, LookupRequested, RecentRequested, WatchToggled
-from riza_tui.screens.commands import RizaCommands
 from riza_tui.screens.execution import ExecutionScreen
 from riza_tui.state import LookupState
 from riza_tui.store import ExecutionStore
@@ -27,9 +26,19 @@ from riza_tui.terminal import exit_cleanly_on_signals, tolerate_invalid_input
 from riza_tui.widgets.triage_table import TriageTable
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.driver import Driver
 
 RELEASE_AFTER_BYTES = 1024 * 1024
+
+
+def _riza_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens: the first screen does not need it."""
+    from riza_tui.screens.commands import RizaCommands
+
+    return RizaCommands
+
+
 DEFAULT_WATCH_SECONDS = 5.0
 
 
@@ -37,7 +46,7 @@ class RizaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
-    COMMANDS = App.COMMANDS | {RizaCommands}
+    COMMANDS = App.COMMANDS | {lambda: _riza_commands()}
 
     def __init__(
         self,
