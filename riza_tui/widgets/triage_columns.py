@@ -12,8 +12,9 @@ from datetime import datetime
 from rich.cells import cell_len
 from rich.text import Text
 
+from riza_tui import format as formatting
 from riza_tui.api.models import Execution, Fetched, ToolDetails
-from riza_tui.format import human_duration, parse_timestamp, relative_age, utc_now
+from riza_tui.format import human_duration, parse_timestamp, relative_age
 from riza_tui.safety.sanitize import one_line
 from riza_tui.triage import error_line, exit_meaning
 from riza_tui.widgets.palette import Palette
@@ -95,7 +96,7 @@ def started_cells(started_at: str, now: datetime | None = None) -> tuple[str, st
     moment = parse_timestamp(started_at)
     if moment is None:
         return one_line(started_at), ""
-    now = now or utc_now()
+    now = now or formatting.utc_now()  # looked up on the module, so one clock serves every view
     try:
         local, today = moment.astimezone(), now.astimezone().date()
     except (OverflowError, ValueError, OSError):
