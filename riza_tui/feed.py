@@ -126,7 +126,8 @@ class ListFeed:
             except RizaError as error:
                 failures += 1
                 delay = min(self.watch_seconds * 2**failures, MAX_BACKOFF_SECONDS)
-                self.screen.post_message(WatchStatus(f"watch error: {error.title}; retrying in {delay:.0f} s"))
+                reason = error.message[:120]
+                self.screen.post_message(WatchStatus(f"watch error: {reason}; retrying in {delay:.0f} s"))
             else:
                 failures = 0
                 self.screen.post_message(WatchStatus(f"watching every {self.watch_seconds:g} s"))

@@ -182,3 +182,12 @@ async def test_y_copies_the_pane_as_shown_and_Y_the_id_and_m_toggles(make_app: C
             assert app.main_screen.marked_id == "" and not app.main_screen.check_action("diff", ())
             await press_and_settle(pilot, "s", "e")
             assert any("Hide secrets first" in str(note.message) for note in app._notifications)
+
+
+async def test_pager_says_so_where_the_app_cannot_suspend(make_app: Callable[..., RizaApp]) -> None:
+    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+        app = make_app("exec_bad", base_url=two.url, api_key="k")
+        async with app.run_test(size=(140, 50)) as pilot:  # headless: there is no terminal to hand over
+            await press_and_settle(pilot, "o")
+            assert any("cannot hand over" in str(note.message) for note in app._notifications)
+            assert app.is_running

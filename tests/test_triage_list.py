@@ -245,3 +245,22 @@ async def test_q_quits_unless_typing(make_app: Callable[..., RizaApp]) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0 and not app.is_running
+
+
+async def test_watch_backs_off_on_errors_and_says_so(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
+    from tests.loopback import Fault
+
+    app = make_app(max_retries=0)
+    async with app.run_test(size=TALL) as pilot:
+        await focused_recent_list(app, pilot)
+        server.add_fault(Fault(503, b'{"code":14,"message":"list backend down"}', path="/v1/executions?"))
+        await pilot.press("W")
+        for _ in range(200):  # the first poll fails at once; then the loop waits 10 s, which the test does not
+            await pilot.pause()
+            if "watch error" in list_heading(app):
+                break
+        assert "watch error: HTTP 503: list backend down; retrying in 10 s" in list_heading(app)
+        assert len(app.main_screen.query_one(TriageTable).shown) == 100, "the rows shown stay"
+        await pilot.press("W")
+        await settle(pilot)
+        assert "watch" not in list_heading(app)

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from riza_tui.messages import ExecutionStored, ListPageArrived, LookupRequested, RecentRequested, WatchStatus
-from riza_tui.safety.sanitize import UNSAFE_CHARS, safe_text
+from riza_tui.safety.sanitize import UNSAFE_CHARS, one_line, safe_text
 from riza_tui.store import ExecutionStore
 from riza_tui.widgets.palette import palette_for
 from riza_tui.widgets.triage_table import TriageTable
@@ -123,8 +123,9 @@ class TriageList(Vertical):
         loaded = len(self.store.rows)
         heading = Text("Recent executions", "bold")
         heading.append(" · failures only" if self.only_failures else " · newest first", "dim")
-        if self.watch_note:
-            heading.append(f" · {self.watch_note}", palette.warn if "error" in self.watch_note else "dim")
+        if self.watch_note:  # may carry the server's words: one safe line
+            style = palette.warn if self.watch_note.startswith("watch error") else "dim"
+            heading.append_text(safe_text(f" · {one_line(self.watch_note)}", style))
         shown = len(self.table.shown) if self.is_mounted else loaded
         if self.table.filter_words:
             heading.append(f" · {shown:,} of {loaded:,} loaded match", "bold")
