@@ -12,7 +12,7 @@ from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from riza_tui.api.config import ClientSettings, check_base_url
-from riza_tui.api.profiles import ConfigError, Profile, config_path, load_config
+from riza_tui.api.profiles import Config, ConfigError, Profile, config_path, load_config
 from riza_tui.cli_args import EXIT_USAGE, app_parser, diff_parser, list_parser, serve_parser, show_parser
 
 if TYPE_CHECKING:
@@ -24,9 +24,8 @@ SUBCOMMANDS = ("show", "diff", "list", "serve")
 ID_SHAPE = re.compile(r"[_0-9/:.]")
 
 
-def _profile(options: argparse.Namespace) -> Profile | None:
+def _profile(options: argparse.Namespace, config: Config) -> Profile | None:
     """The profile asked for (--profile) or the config file's default; ConfigError when it cannot be had."""
-    config = load_config()
     name = getattr(options, "profile", None) or config.default_profile
     if name is None:
         return None
@@ -36,24 +35,18 @@ def _profile(options: argparse.Namespace) -> Profile | None:
     return config.profiles[name]
 
 
-def _config_theme() -> str | None:
-    try:
-        return load_config().theme
-    except ConfigError:
-        return None
-
-
 def _settings(options: argparse.Namespace) -> ClientSettings:
     """Flags over the environment over the profile; a bad RIZA_BASE_URL is a usage error like a bad --base-url."""
     try:
-        profile = _profile(options)
+        config = load_config()
+        profile = _profile(options, config)
         settings = ClientSettings.resolve(
             api_key=options.api_key, base_url=options.base_url, timeout=options.timeout, profile=profile
         )
     except ConfigError as error:
         raise SettingsError(str(error)) from None
     options.profile_name = profile.name if profile is not None else None
-    options.theme = _config_theme()
+    options.theme = config.theme
     try:
         check_base_url(settings.base_url)
     except ValueError as error:

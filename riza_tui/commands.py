@@ -14,7 +14,7 @@ from riza_tui.format import human_duration, local_time
 from riza_tui.output import BOLD, CYAN, DIM, GREEN, RED, paint, standard_streams, use_color
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import one_line, sanitize
-from riza_tui.show import NO_KEY_MESSAGE, report_error
+from riza_tui.show import lacks_key, report_error
 from riza_tui.triage import exit_meaning
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_TROUBLE = 0, 1, 2
@@ -31,8 +31,7 @@ async def run_diff(
 ) -> int:
     """Print the difference of two executions; exit 0 when equal, 1 when they differ, 2 on errors (as diff(1))."""
     stdout, stderr = streams or standard_streams()
-    if not settings.api_key:
-        print(NO_KEY_MESSAGE, file=stderr)
+    if lacks_key(settings, stderr):
         return EXIT_TROUBLE
     async with RizaClient(settings) as client:
         try:
@@ -75,8 +74,7 @@ async def run_list(
 ) -> int:
     """Executions newest first, paging through the API until ``limit`` (or the end); JSON Lines with --json."""
     stdout, stderr = streams or standard_streams()
-    if not settings.api_key:
-        print(NO_KEY_MESSAGE, file=stderr)
+    if lacks_key(settings, stderr):
         return EXIT_TROUBLE
     printed = 0
     async with RizaClient(settings) as client:

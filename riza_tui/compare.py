@@ -100,7 +100,7 @@ def _args_text(execution: Execution) -> str:
 def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) -> dict[str, str]:
     """Each part of an execution as comparable text ("" for a part it does not have), masked unless revealed;
     env values are compared by a fingerprint of the value as sent, and never shown."""
-    execution = shown_execution(fetched, reveal_secrets=reveal_secrets)[0]
+    execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
     view = build_view(execution)
     meaning = exit_meaning(execution.exit_code)
     texts = {
@@ -117,7 +117,7 @@ def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) ->
         "duration": human_duration(execution.duration),
     }
     if not view.has_details:  # no details, or of a type this version does not know: compare them as JSON
-        texts["details"] = pretty_json(shown_execution(fetched, reveal_secrets=reveal_secrets)[1].get("details"))
+        texts["details"] = pretty_json(raw.get("details"))
     return texts
 
 

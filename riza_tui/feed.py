@@ -34,7 +34,7 @@ class ListFeed:
         self.app = app
         self.client = client
         self.store = store
-        self.screen = target  # the list view: it reacts to what arrives
+        self.target = target  # the list view: it reacts to what arrives
         self.only_failures = False
         self.watch_seconds = 0.0
         self._slots = asyncio.Semaphore(MAX_DETAILS_IN_FLIGHT)
@@ -60,10 +60,10 @@ class ListFeed:
                 limit=LIST_PAGE, starting_after=starting_after, only_failures=only_failures
             )
         except RizaError as error:
-            self.screen.post_message(ListPageArrived(first_page=first_page, error=str(error)))
+            self.target.post_message(ListPageArrived(first_page=first_page, error=str(error)))
             return
         except Exception as error:  # a bug of ours: the list says so, and the app goes on
-            self.screen.post_message(
+            self.target.post_message(
                 ListPageArrived(first_page=first_page, error=f"unexpected {type(error).__name__}: {error}")
             )
             raise
@@ -71,7 +71,7 @@ class ListFeed:
             self.store.replace_rows(page.data)
         else:
             self.store.append_rows(page.data)
-        self.screen.post_message(ListPageArrived(first_page=first_page, complete=not page.data))
+        self.target.post_message(ListPageArrived(first_page=first_page, complete=not page.data))
 
     # Details of the rows on screen --------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class ListFeed:
         else:
             self.store.put(fetched, as_id=execution_id)
         self._hydrating.pop(execution_id, None)
-        self.screen.post_message(ExecutionStored(execution_id))
+        self.target.post_message(ExecutionStored(execution_id))
 
     # Watch mode ---------------------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class ListFeed:
         if self.watch_seconds:
             self.watch_seconds = 0.0
             self.app.workers.cancel_group(self.app, "watch")
-            self.screen.post_message(WatchStatus(""))
+            self.target.post_message(WatchStatus(""))
             return
         self.watch_seconds = seconds
         self.app.run_worker(self._watch(), group="watch", exclusive=True, exit_on_error=False, description="watch")
@@ -127,10 +127,10 @@ class ListFeed:
                 failures += 1
                 delay = min(self.watch_seconds * 2**failures, MAX_BACKOFF_SECONDS)
                 reason = error.message[:120]
-                self.screen.post_message(WatchStatus(f"watch error: {reason}; retrying in {delay:.0f} s"))
+                self.target.post_message(WatchStatus(f"watch error: {reason}; retrying in {delay:.0f} s"))
             else:
                 failures = 0
-                self.screen.post_message(WatchStatus(f"watching every {self.watch_seconds:g} s"))
+                self.target.post_message(WatchStatus(f"watching every {self.watch_seconds:g} s"))
             await asyncio.sleep(delay)
 
     async def poll_newest(self) -> list[str]:
@@ -139,7 +139,7 @@ class ListFeed:
         fresh = self.store.insert_newest(page.data)
         if fresh:
             failed = sum(1 for execution in fresh if execution.exit_code != 0)
-            self.screen.post_message(ListPageArrived(first_page=False, new_ids={execution.id for execution in fresh}))
+            self.target.post_message(ListPageArrived(first_page=False, new_ids={execution.id for execution in fresh}))
             note = f"{len(fresh)} new execution{'s' if len(fresh) != 1 else ''}"
             self.app.notify(
                 note + (f", {failed} failed" if failed else ""), severity="warning" if failed else "information"

@@ -58,6 +58,14 @@ def field_text(view: ExecutionView, name: str, *, color: bool) -> str | None:
     return program_text(block.text, color=color) if block.syntax == "ansi" else sanitize(block.text)
 
 
+def lacks_key(settings: ClientSettings, stderr: TextIO) -> bool:
+    """Without a key nothing can be asked of the server: say how to get one (the commands exit 2)."""
+    if settings.api_key:
+        return False
+    print(NO_KEY_MESSAGE, file=stderr)
+    return True
+
+
 def report_error(error: RizaError, stderr: TextIO, code: int) -> int:
     """One line on stderr for a failed request; ``code`` is the command's exit code for it."""
     print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
@@ -86,8 +94,7 @@ async def run_show(
 ) -> int:
     streams = standard_streams() if stdout is None or stderr is None else (stdout, stderr)
     stdout, stderr = stdout or streams[0], stderr or streams[1]
-    if not settings.api_key:
-        print(NO_KEY_MESSAGE, file=stderr)
+    if lacks_key(settings, stderr):
         return EXIT_USAGE
     async with RizaClient(settings) as client:
         try:

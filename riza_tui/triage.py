@@ -34,6 +34,7 @@ PHP_FRAME = re.compile(
     r"(?:in (?P<file>\S+\.php)(?::(?P<line>\d+)| on line (?P<line2>\d+)))|^#\d+ (?P<file3>\S+\.php)\((?P<line3>\d+)\)"
 )
 PYTHON_TRACEBACK = "Traceback (most recent call last)"
+TRACEBACK_TEXT_LIMIT = 4 * 1024 * 1024
 EXCEPTION_NAME = re.compile(r"\b(?:[A-Z][A-Za-z0-9_]*)?(?:Error|Exception|Interrupt|Exit)\b")
 RUBY_EXCEPTION = re.compile(r":in [^:]*: (?P<message>.*) \((?P<name>[A-Z][A-Za-z0-9_:]*)\)\s*$")
 LIBRARY_PATH = re.compile(r"node:|node_modules|site-packages|dist-packages|/lib/python|/usr/|/gems/|/vendor/|internal/")
@@ -93,13 +94,22 @@ def is_submitted(file: str) -> bool:
     return not LIBRARY_PATH.search(path) and (path.startswith("/src/") or bool(SUBMITTED_NAMES.search(path)))
 
 
+def traceback_lines(streams: dict[str, str]) -> dict[str, list[str]]:
+    """The streams worth reading for a traceback, as plain lines (a traceback is not buried in megabytes)."""
+    return {name: plain_lines(text) for name, text in streams.items() if text and len(text) <= TRACEBACK_TEXT_LIMIT}
+
+
 def failing_line(streams: dict[str, str], code_lines: int) -> FailingLine | None:
     """The innermost frame that points into the submitted code, from stderr first, then stdout."""
+    return failing_line_in(traceback_lines(streams), code_lines)
+
+
+def failing_line_in(lines_by_stream: dict[str, list[str]], code_lines: int) -> FailingLine | None:
+    """:func:`failing_line` for streams already split by :func:`traceback_lines`."""
     for stream in ("stderr", "stdout"):
-        text = streams.get(stream) or ""
-        if not text or len(text) > 4 * 1024 * 1024:  # a traceback is not buried in megabytes of log
+        lines = lines_by_stream.get(stream)
+        if not lines:
             continue
-        lines = plain_lines(text)
         ours = [frame for frame in frames(lines) if is_submitted(frame.file) and 0 < frame.line <= code_lines]
         if not ours:
             continue

@@ -53,13 +53,21 @@ class RizaCommands(Provider):
             found.append((f"Switch profile: {name}", "reconnect with this profile's URL and key", switch))
         return found
 
+    _found: list[tuple[str, str, Callable[[], object]]] | None = None
+
+    def _offered(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """Worked out once for each opening of the palette (profiles come from a file), not at every key."""
+        if self._found is None:
+            self._found = self._commands()
+        return self._found
+
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
+        for title, help_text, callback in self._offered():
             yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
+        for title, help_text, callback in self._offered():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -27,7 +27,7 @@ from riza_tui.messages import LastGoodWanted, LookupCancelled, LookupRequested, 
 from riza_tui.navigation import Trail
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.screens import hand_off
-from riza_tui.screens.execution_parts import NO_KEY_HELP, error_view, raw_text, why_raw
+from riza_tui.screens.execution_parts import NO_KEY_HELP, key_works, raw_text, why_raw
 from riza_tui.state import LookupState
 from riza_tui.store import ExecutionStore
 from riza_tui.view import build_view, fetched_warnings, shown_execution
@@ -96,7 +96,7 @@ class ExecutionScreen(Screen[None]):
         self.marked_id = ""
         self._initial_id = initial_id
         self._server_label = server_label
-        self._has_key = has_key
+        self.has_key = has_key
 
     @property
     def fetched(self) -> Fetched | None:
@@ -126,7 +126,7 @@ class ExecutionScreen(Screen[None]):
         self._render_state()
         if self.state.phase in ("loaded", "failed"):
             self.focus_result()
-        elif self._has_key and not self._initial_id:
+        elif self.has_key and not self._initial_id:
             self.set_focus(self.triage.table)  # the list's keys (f, /, ?, q) work from the first screen
         else:
             # At once: a deferred focus could land after a fast lookup's result took it.
@@ -134,7 +134,7 @@ class ExecutionScreen(Screen[None]):
 
     def reconnected(self, server_label: str, *, has_key: bool) -> None:
         """Another profile: back to an empty list, the header naming the new server."""
-        self._has_key = has_key
+        self.has_key = has_key
         self.marked_id = ""
         self.trail = Trail()
         self.query_one("#server", Static).update(safe_text(server_label, "dim"))
@@ -159,9 +159,8 @@ class ExecutionScreen(Screen[None]):
         self.query_one(SummaryStrip).display = False
         list_view = self.triage
         list_view.display = True
-        if not self._has_key:
-            list_view.query_one("#list-heading", Static).update(Text(NO_KEY_HELP, palette_for(self.app).warn))
-            list_view.table.display = False
+        if not self.has_key:
+            list_view.show_no_key(NO_KEY_HELP)
         self.query_one(ContentSwitcher).current = "welcome"
 
     # The list ---------------------------------------------------------------------------------------
@@ -231,13 +230,8 @@ class ExecutionScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_display_failure(self, fetched: Fetched, error: Exception) -> None:
-        self.query_one(ErrorPanel).show_error(
-            "Could not display this execution",
-            f"riza-tui failed to lay it out ({type(error).__name__}: {error})",
-            "the JSON below is what the server sent; please report this",
-            self.state.execution_id,
-            pretty_json(shown_execution(fetched, reveal_secrets=False)[1]),
-        )
+        masked_json = pretty_json(shown_execution(fetched, reveal_secrets=False)[1])
+        self.query_one(ErrorPanel).show_display_failure(error, self.state.execution_id, masked_json)
         self.query_one(SummaryStrip).show_message(
             Text("✖ could not display this execution", palette_for(self.app).fail)
         )
@@ -268,9 +262,7 @@ class ExecutionScreen(Screen[None]):
             body.current = "detail"
 
     def _show_error(self, error: RizaError, execution_id: str) -> None:
-        """The error panel, with the body the server sent masked like every other view unless revealed."""
-        raw, note = error_view(error, reveal=self.reveal_secrets)
-        self.query_one(ErrorPanel).show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
+        self.query_one(ErrorPanel).show_lookup_error(error, execution_id, reveal=self.reveal_secrets)
         self.query_one(SummaryStrip).show_message(Text(f"✖ {error.title}", palette_for(self.app).fail))
         self.query_one(ContentSwitcher).current = "error"
 
@@ -293,29 +285,7 @@ class ExecutionScreen(Screen[None]):
     # Keys -------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        phase = self.state.phase
-        on_list = phase == "idle"
-        if action == "toggle_secrets":
-            return phase in ("loaded", "failed")
-        if action in ("toggle_raw", "failing_line"):
-            return phase == "loaded" if action == "toggle_raw" else self.query_one(DetailPane).has_failing_line
-        if action in ("zoom", "copy_pane", "copy_id", "pager", "editor", "mark"):
-            return phase == "loaded" if action != "zoom" else not on_list
-        if action == "last_good":
-            return self.fetched is not None and self.fetched.execution.exit_code != 0
-        if action == "diff":
-            return phase == "loaded" and bool(self.marked_id) and self.marked_id != self.state.execution_id
-        if action == "reload":
-            return self._has_key and (on_list or bool(self.state.execution_id))
-        if action in ("toggle_failures", "toggle_watch"):
-            return on_list and self._has_key
-        if action == "back":
-            return not on_list
-        if action == "trail":
-            if on_list:
-                return self.trail.current is not None
-            return self.trail.can_go_back if parameters == (-1,) else self.trail.can_go_forward
-        return True
+        return key_works(self, action, parameters)
 
     def action_focus_lookup(self) -> None:
         """Like a browser's address bar: focus it with the text selected, so typing replaces it."""
@@ -378,7 +348,7 @@ class ExecutionScreen(Screen[None]):
         self.state = LookupState()
         list_view = self.triage
         self.set_focus(list_view.table)  # at once, so Enter right after b picks from the list
-        if not list_view.first_page_requested and self._has_key:  # opened on an ID: the list was never needed
+        if not list_view.first_page_requested and self.has_key:  # opened on an ID: the list was never needed
             self.post_message(RecentRequested(self.only_failures))
 
     def action_trail(self, step: int) -> None:

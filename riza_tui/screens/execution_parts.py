@@ -1,17 +1,21 @@
-"""Texts the execution screen shows besides the panes: the raw view, the error body, why a view is raw."""
+"""What the execution screen works out besides filling panes: the raw view's text, why a view is raw, and
+which keys work right now."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from riza_tui.api.errors import InvalidResponseError, RizaError
 from riza_tui.api.models import Execution, Fetched
 from riza_tui.format import pretty_json
 from riza_tui.safety.mask import mask_body_text
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.widgets.detail import DetailPane
 from riza_tui.widgets.palette import Palette
+
+if TYPE_CHECKING:
+    from riza_tui.screens.execution import ExecutionScreen
 
 NO_KEY_HELP = (
     "No API key is set, so nothing can be looked up yet.\n\n"
@@ -28,19 +32,34 @@ def raw_text(fetched: Fetched, raw: dict[str, Any], *, reveal: bool) -> str:
     return fetched.received if reveal else mask_body_text(fetched.received)[0]
 
 
-def error_view(error: RizaError, *, reveal: bool) -> tuple[str | None, str]:
-    """The body a failed request got, masked unless revealed, and a note saying how many values were masked."""
-    raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
-    if raw is None:
-        return None, ""
-    if reveal:
-        return raw, "secrets REVEALED (s hides)"
-    raw, masked = mask_body_text(raw)
-    note = f"{masked} secret-looking value{'s' if masked != 1 else ''} masked (s reveals)" if masked else ""
-    return raw, note
-
-
 def why_raw(execution: Execution, palette: Palette) -> Text:
     if execution.details is None:
         return Text(" · the server sent no details for this execution", palette.warn)
     return Text.assemble((" · details of a type this version does not know: ", palette.warn), safe_text(execution.kind))
+
+
+def key_works(screen: ExecutionScreen, action: str, parameters: tuple[object, ...]) -> bool:
+    """Which of the screen's keys work right now (the key bar and the palette show only those)."""
+    phase = screen.state.phase
+    on_list = phase == "idle"
+    if action == "toggle_secrets":
+        return phase in ("loaded", "failed")
+    if action in ("toggle_raw", "copy_pane", "copy_id", "pager", "editor", "mark"):
+        return phase == "loaded"
+    if action == "failing_line":
+        return screen.query_one(DetailPane).has_failing_line
+    if action in ("zoom", "back"):
+        return not on_list
+    if action == "last_good":
+        return screen.fetched is not None and screen.fetched.execution.exit_code != 0
+    if action == "diff":
+        return phase == "loaded" and bool(screen.marked_id) and screen.marked_id != screen.state.execution_id
+    if action == "reload":
+        return screen.has_key and (on_list or bool(screen.state.execution_id))
+    if action in ("toggle_failures", "toggle_watch"):
+        return on_list and screen.has_key
+    if action == "trail":
+        if on_list:
+            return screen.trail.current is not None
+        return screen.trail.can_go_back if parameters == (-1,) else screen.trail.can_go_forward
+    return True

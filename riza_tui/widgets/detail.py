@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from riza_tui.format import byte_size
 from riza_tui.safety.sanitize import safe_text
-from riza_tui.triage import FailingLine, exception_line_numbers, failing_line, frames, is_submitted, plain_lines
+from riza_tui.triage import FailingLine, exception_line_numbers, failing_line_in, frames, is_submitted, traceback_lines
 from riza_tui.view import ExecutionView, Field, TextBlock
 from riza_tui.widgets.palette import Palette, palette_for
 from riza_tui.widgets.text_view import TextView
@@ -97,12 +97,13 @@ class DetailPane(VerticalScroll, can_focus=False):
         """Style tracebacks as tracebacks and mark the line of the submitted code they point to."""
         self.failing = None
         streams = {block.title: block.text for block in (view.stderr, view.stdout) if block is not None}
-        for name, text in streams.items():
-            if text and len(text) <= TRACEBACK_LIMIT:
-                self.pane(name).set_line_styles(traceback_styles(plain_lines(text), palette))
+        lines_by_stream = traceback_lines(streams)  # split once, for the styles and the failing line
+        for name, lines in lines_by_stream.items():
+            if len(streams[name]) <= TRACEBACK_LIMIT:
+                self.pane(name).set_line_styles(traceback_styles(lines, palette))
         if view.code is None or not view.code.text:
             return
-        self.failing = failing_line(streams, view.code.text.count("\n") + 1)
+        self.failing = failing_line_in(lines_by_stream, view.code.text.count("\n") + 1)
         if self.failing is None:
             return
         code = self.pane("code")

@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from riza_tui.api.errors import InvalidResponseError, RizaError
+from riza_tui.safety.mask import mask_body_text
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.widgets.palette import Palette, palette_for
 from riza_tui.widgets.text_view import TextView
@@ -27,12 +29,39 @@ def error_text(title: str, message: str, hint: str, execution_id: str, palette: 
     return text
 
 
+def error_view(error: RizaError, *, reveal: bool) -> tuple[str | None, str]:
+    """The body a failed request got, masked unless revealed, and a note saying how many values were masked."""
+    raw = error.raw if isinstance(error, InvalidResponseError) else getattr(error, "body", None) or None
+    if raw is None:
+        return None, ""
+    if reveal:
+        return raw, "secrets REVEALED (s hides)"
+    raw, masked = mask_body_text(raw)
+    note = f"{masked} secret-looking value{'s' if masked != 1 else ''} masked (s reveals)" if masked else ""
+    return raw, note
+
+
 class ErrorPanel(Vertical, can_focus=True):
     """Focusable so r (retry) works at once, while ctrl+l still goes to the lookup bar."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="error-message")
         yield TextView(id="error-body", classes="pane")
+
+    def show_lookup_error(self, error: RizaError, execution_id: str, *, reveal: bool) -> None:
+        """A failed lookup, with the body the server sent masked like every other view unless revealed."""
+        raw, note = error_view(error, reveal=reveal)
+        self.show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
+
+    def show_display_failure(self, error: Exception, execution_id: str, masked_json: str) -> None:
+        """A bug of ours laying an execution out: say so, and show what the server sent instead."""
+        self.show_error(
+            "Could not display this execution",
+            f"riza-tui failed to lay it out ({type(error).__name__}: {error})",
+            "the JSON below is what the server sent; please report this",
+            execution_id,
+            masked_json,
+        )
 
     def show_error(
         self, title: str, message: str, hint: str, execution_id: str, raw: str | None, *, raw_note: str = ""

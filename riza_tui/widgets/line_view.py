@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -38,6 +39,12 @@ CACHE_LINES = 4096
 NUMBER_STYLE = Style(dim=True)  # dim, not a colour: legible on light and dark themes and under NO_COLOR
 NOTE_STYLE = Style(italic=True, dim=True)
 CONTINUES = "›"  # drawn in a line's last visible cell when the line goes on past the pane's edge
+
+
+def text_strip(text: Text, console: Console, style: Style, start: int, width: int) -> Strip:
+    """``width`` cells of ``text`` from cell ``start``, drawn over the widget's ``style`` (the line API's row)."""
+    segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(console)]
+    return Strip(segments).crop_extend(start, start + width, style)
 
 
 class LineView(ScrollView, can_focus=True):
@@ -354,10 +361,7 @@ class LineView(ScrollView, can_focus=True):
         return shown
 
     def _strip(self, text: Text, scroll_x: int, width: int, style: Style) -> Strip:
-        segments = [
-            Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)
-        ]
-        return Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
+        return text_strip(text, self.app.console, style, scroll_x, width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

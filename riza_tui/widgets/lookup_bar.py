@@ -9,7 +9,7 @@ from textual.widgets import Input
 from riza_tui.history import LookupHistory
 from riza_tui.ids import extract_execution_id
 from riza_tui.messages import LookupRequested
-from riza_tui.safety.sanitize import UNSAFE_CHARS
+from riza_tui.widgets.quiet_input import QuietInput
 
 
 class HistorySuggester(Suggester):
@@ -25,11 +25,11 @@ class HistorySuggester(Suggester):
         return next((entry for entry in self.history.entries if entry.startswith(value) and entry != value), None)
 
 
-class LookupBar(Input):
-    """Strips control characters and surrounding whitespace from what is typed or pasted.
+class LookupBar(QuietInput):
+    """Control characters (and tabs) become spaces, so the words of pasted alert text stay apart; whitespace
+    around the whole value is dropped."""
 
-    A stock ``Input`` would write a pasted ESC straight to the terminal; no execution ID contains one.
-    """
+    REPLACEMENT = " "
 
     def __init__(self, value: str = "", *, history: LookupHistory, id: str | None = None) -> None:
         super().__init__(
@@ -40,12 +40,10 @@ class LookupBar(Input):
             # would select what was typed in the same burst and the next key would replace it.
             select_on_focus=False,
             suggester=HistorySuggester(history),
-            compact=True,
         )
-        self.cursor_blink = False  # a blinking cursor redraws twice a second forever: bytes over SSH while idle
 
     def replace(self, text: str, start: int, end: int) -> None:
-        cleaned = UNSAFE_CHARS.sub(" ", text.replace("\t", " "))
+        cleaned = self.clean(text.replace("\t", " "))
         if start == 0 and end >= len(self.value):
             cleaned = cleaned.strip()
         super().replace(cleaned, start, end)

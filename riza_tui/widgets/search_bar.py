@@ -8,17 +8,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from riza_tui.safety.sanitize import UNSAFE_CHARS
+from riza_tui.widgets.quiet_input import QuietInput
 from riza_tui.widgets.text_view import TextView
 
 
-class SearchInput(Input):
+class SearchInput(QuietInput):
     def __init__(self) -> None:
-        super().__init__(placeholder="search this pane · Enter keeps it, n/N move, Escape ends", compact=True)
-        self.cursor_blink = False  # a blinking cursor redraws twice a second forever: bytes over SSH while idle
-
-    def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(UNSAFE_CHARS.sub("", text), start, end)
+        super().__init__(placeholder="search this pane · Enter keeps it, n/N move, Escape ends")
 
 
 class SearchBar(Horizontal):

@@ -16,21 +16,18 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from riza_tui.messages import ExecutionStored, ListPageArrived, LookupRequested, RecentRequested, WatchStatus
-from riza_tui.safety.sanitize import UNSAFE_CHARS, one_line, safe_text
+from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.store import ExecutionStore
 from riza_tui.widgets.palette import palette_for
+from riza_tui.widgets.quiet_input import QuietInput
 from riza_tui.widgets.triage_table import TriageTable
 
 
-class FilterBox(Input):
-    """The list filter; no blinking cursor (bytes over SSH while idle), no control characters."""
+class FilterBox(QuietInput):
+    """The list filter."""
 
     def __init__(self) -> None:
-        super().__init__(placeholder="filter: id, language, type, tool, exit code, error text", compact=True)
-        self.cursor_blink = False
-
-    def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(UNSAFE_CHARS.sub("", text), start, end)
+        super().__init__(placeholder="filter: id, language, type, tool, exit code, error text")
 
 
 class TriageList(Vertical):
@@ -80,6 +77,11 @@ class TriageList(Vertical):
         self._complete = True
         self._error = message
         self.table.rows_changed()
+
+    def show_no_key(self, help_text: str) -> None:
+        """Without an API key there is nothing to list: the heading says how to set one."""
+        self.query_one("#list-heading", Static).update(Text(help_text, palette_for(self.app).warn))
+        self.table.display = False
 
     def set_watch_note(self, note: str) -> None:
         self.watch_note = note

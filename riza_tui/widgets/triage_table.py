@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -23,6 +22,7 @@ from textual.strip import Strip
 
 from riza_tui.api.models import Execution
 from riza_tui.store import ExecutionStore
+from riza_tui.widgets.line_view import text_strip
 from riza_tui.widgets.palette import Palette, palette_for
 from riza_tui.widgets.triage_columns import (
     Column,
@@ -188,10 +188,7 @@ class TriageTable(ScrollView, can_focus=True):
         return self._strip(line, width, style)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        segments = [
-            Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(self.app.console)
-        ]
-        return Strip(segments).crop_extend(0, width, style)
+        return text_strip(text, self.app.console, style, 0, width)
 
     # Moving ----------------------------------------------------------------------------------------------
 
