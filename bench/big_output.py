@@ -59,11 +59,11 @@ def rss_mb(field: str = "VmHWM") -> float:
 async def one_end_to_end_run(url: str) -> dict[str, float]:
     """Runs in a child process: one lookup of exec_big, with its timings and peak RSS."""
     import riza_tui.api.client as client_module
-    from riza_tui.api.config import ClientSettings
     from riza_tui.api.models import Fetched
-    from riza_tui.app import RizaApp
-    from riza_tui.state import LookupState
-    from riza_tui.widgets.lookup_bar import LookupBar
+    from riza_tui.api.settings import ClientSettings
+    from riza_tui.core.session import LookupState
+    from riza_tui.tui.app import RizaApp
+    from riza_tui.tui.widgets.lookup_bar import LookupBar
 
     marks: dict[str, float] = {}
     retrieve = client_module.RizaClient.retrieve
@@ -170,7 +170,7 @@ async def widget_first_screen(make: Callable[[], object], fill: Callable[[object
 def widget_level(label: str, megabytes: int, single_line: bool) -> list[list[object]]:
     from textual.widgets import Log
 
-    from riza_tui.widgets.text_view import TextView
+    from riza_tui.tui.widgets.text_view import TextView
 
     text = payload(megabytes, single_line)
 

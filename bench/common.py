@@ -72,9 +72,9 @@ def served(records: list[dict[str, Any]] | None = None) -> Iterator[Served]:
 
 
 def bundled_records() -> list[dict[str, Any]]:
-    from riza_tui.server.store import load_store
+    from riza_tui.server.data import load_data
 
-    return load_store().records
+    return load_data().records
 
 
 @dataclass

@@ -16,8 +16,8 @@ RUNS = 7
 STATEMENTS = {
     "textual.app (Textual itself)": "import textual.app",
     "floor: textual.app + httpx": "import textual.app, httpx",
-    "riza_tui.cli (the entry point)": "import riza_tui.cli",
-    "riza_tui.app (all the first screen needs)": "import riza_tui.cli, riza_tui.app",
+    "riza_tui.cli.main (the entry point)": "import riza_tui.cli.main",
+    "riza_tui.tui.app (all the first screen needs)": "import riza_tui.cli.main, riza_tui.tui.app",
 }
 
 
@@ -45,7 +45,7 @@ def run() -> str:
     rows = [[label, ms, f"{ms - textual_ms:+.0f}"] for label, ms in totals.items()]
 
     textual = import_times(STATEMENTS["floor: textual.app + httpx"])
-    ours = import_times(STATEMENTS["riza_tui.app (all the first screen needs)"])
+    ours = import_times(STATEMENTS["riza_tui.tui.app (all the first screen needs)"])
     added: defaultdict[str, float] = defaultdict(float)
     for name, (self_us, _) in ours.items():
         if name not in textual:

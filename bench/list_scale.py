@@ -34,9 +34,9 @@ def synthetic(count: int) -> list[dict[str, Any]]:
 
 
 async def measure(url: str) -> tuple[list[float], float, float]:
-    from riza_tui.api.config import ClientSettings
-    from riza_tui.app import RizaApp
-    from riza_tui.widgets.triage_list import TriageList
+    from riza_tui.api.settings import ClientSettings
+    from riza_tui.tui.app import RizaApp
+    from riza_tui.tui.widgets.triage_list import TriageList
 
     app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
     page_seconds: list[float] = []

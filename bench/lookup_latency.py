@@ -44,10 +44,10 @@ async def floor_seconds(url: str, execution_id: str) -> float:
 
 async def app_seconds(url: str, execution_id: str, other_id: str) -> float:
     """Seconds from Enter (the lookup bar's submit action) until the frame showing the execution is drawn."""
-    from riza_tui.api.config import ClientSettings
-    from riza_tui.app import RizaApp
-    from riza_tui.state import LookupState
-    from riza_tui.widgets.lookup_bar import LookupBar
+    from riza_tui.api.settings import ClientSettings
+    from riza_tui.core.session import LookupState
+    from riza_tui.tui.app import RizaApp
+    from riza_tui.tui.widgets.lookup_bar import LookupBar
 
     app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
     samples = []

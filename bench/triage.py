@@ -23,10 +23,10 @@ async def hydrate_once(url: str) -> tuple[float, int, int]:
     """Seconds from the first page arriving to every row on screen filled; rows on screen; details fetched."""
     from textual.message import Message
 
-    from riza_tui.api.config import ClientSettings
-    from riza_tui.app import RizaApp
-    from riza_tui.messages import ListPageArrived
-    from riza_tui.widgets.triage_table import TriageTable
+    from riza_tui.api.settings import ClientSettings
+    from riza_tui.tui.app import RizaApp
+    from riza_tui.tui.messages import ListPageArrived
+    from riza_tui.tui.widgets.triage_table import TriageTable
 
     arrived: list[float] = []
 
@@ -54,7 +54,7 @@ async def hydrate_once(url: str) -> tuple[float, int, int]:
 
 async def client_floor(url: str, ids: list[str]) -> float:
     from riza_tui.api.client import RizaClient
-    from riza_tui.api.config import ClientSettings
+    from riza_tui.api.settings import ClientSettings
 
     async with RizaClient(ClientSettings(api_key=API_KEY, base_url=url)) as client:
         slots = asyncio.Semaphore(4)
@@ -100,8 +100,8 @@ async def search_in_app(lines: list[str]) -> tuple[float, float, int]:
     """Seconds for the pane's search to finish, the median key latency while a second search ran, the matches."""
     from textual.app import App, ComposeResult
 
-    from riza_tui.widgets.text_document import Document
-    from riza_tui.widgets.text_view import TextView
+    from riza_tui.tui.render.text_document import Document
+    from riza_tui.tui.widgets.text_view import TextView
 
     class OnePane(App[None]):
         def compose(self) -> ComposeResult:

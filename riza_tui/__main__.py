@@ -1,5 +1,5 @@
 import sys
 
-from riza_tui.cli import main
+from riza_tui.cli.main import main
 
 sys.exit(main())

@@ -17,12 +17,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import riza_tui.format
-from riza_tui.api.config import ClientSettings
-from riza_tui.app import RizaApp
+import riza_tui.core.formatting
+from riza_tui.api.settings import ClientSettings
 from riza_tui.demo.generate import NEWEST
+from riza_tui.server.data import load_data
 from riza_tui.server.http import EmbeddedServer
-from riza_tui.server.store import load_store
+from riza_tui.tui.app import RizaApp
 
 HERE = Path(__file__).parent
 Record = dict[str, Any]
@@ -94,8 +94,8 @@ def _to_png(svg: Path) -> None:
 def main() -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
-    riza_tui.format.utc_now = lambda: NEWEST + timedelta(hours=16)
-    store = load_store()
+    riza_tui.core.formatting.utc_now = lambda: NEWEST + timedelta(hours=16)
+    store = load_data()
     with EmbeddedServer(store) as server:
         for name, size, predicate, keys in SHOTS:
             execution_id = next(r["id"] for r in store.records if predicate(r)) if predicate else None
@@ -108,7 +108,7 @@ def main() -> None:
 
 
 async def _error_shot() -> Path:
-    with EmbeddedServer(load_store()) as server:
+    with EmbeddedServer(load_data()) as server:
         return await _shoot(server, "error-not-found", (120, 32), "exec_01JXXXXNOTAREALID000000000")
 
 

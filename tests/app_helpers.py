@@ -6,11 +6,11 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
-from riza_tui.app import RizaApp
 from riza_tui.safety.sanitize import UNSAFE_CHARS
-from riza_tui.widgets.summary import SummaryStrip
-from riza_tui.widgets.text_view import TextView
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.summary import SummaryStrip
+from riza_tui.tui.widgets.text_view import TextView
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.conftest import settle
 
 WIDE = (120, 40)

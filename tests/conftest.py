@@ -12,22 +12,22 @@ import pytest
 from textual.pilot import Pilot
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.config import ClientSettings
-from riza_tui.app import RizaApp
-from riza_tui.server.store import ExecutionStore, load_store
-from riza_tui.widgets.text_view import TextView
+from riza_tui.api.settings import ClientSettings
+from riza_tui.server.data import ServerData, load_data
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.text_view import TextView
 from tests.loopback import ScriptedServer
 
 Record = dict[str, Any]
 
 
 @pytest.fixture(scope="session")
-def store() -> ExecutionStore:
-    return load_store()
+def store() -> ServerData:
+    return load_data()
 
 
 @pytest.fixture
-def server(store: ExecutionStore) -> Iterator[ScriptedServer]:
+def server(store: ServerData) -> Iterator[ScriptedServer]:
     with ScriptedServer(store, api_key="test-key") as running:
         yield running
 
@@ -52,7 +52,7 @@ def make_client(settings: ClientSettings) -> Callable[..., RizaClient]:
     return make
 
 
-def find(store: ExecutionStore, predicate: Callable[[Record], bool]) -> Record:
+def find(store: ServerData, predicate: Callable[[Record], bool]) -> Record:
     """The newest bundled execution matching ``predicate``; tests name what they need, not an ID."""
     for record in store.records:
         if predicate(record):
@@ -100,7 +100,7 @@ FROZEN_NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Relative ages ("3 h ago") and local times are the same on every run and machine."""
-    monkeypatch.setattr("riza_tui.format.utc_now", lambda: FROZEN_NOW)
+    monkeypatch.setattr("riza_tui.core.formatting.utc_now", lambda: FROZEN_NOW)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from riza_tui.server.store import load_store
+from riza_tui.server.data import load_data
 
 SPEC_PATH = Path(__file__).parent / "spec" / "executions.openapi.yaml"
 Json = Any
@@ -79,7 +79,7 @@ HOSTILE_TEXT = st.lists(
 @cache
 def small_records() -> list[dict[str, Any]]:
     """Bundled executions small enough to mutate quickly: every type, failures and secrets among them."""
-    return [record for record in load_store().records if len(json.dumps(record)) < SMALL_RECORD_BYTES]
+    return [record for record in load_data().records if len(json.dumps(record)) < SMALL_RECORD_BYTES]
 
 
 def json_paths(value: Json, prefix: JsonPath = ()) -> list[JsonPath]:

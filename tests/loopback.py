@@ -11,8 +11,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from riza_tui.server.data import ServerData
 from riza_tui.server.http import ApiHandler, EmbeddedServer
-from riza_tui.server.store import ExecutionStore
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class ScriptedHandler(ApiHandler):
 class ScriptedServer(EmbeddedServer):
     """The embedded server with a request log and a fault queue, for tests only."""
 
-    def __init__(self, store: ExecutionStore, **options: Any) -> None:
+    def __init__(self, store: ServerData, **options: Any) -> None:
         super().__init__(store, handler=ScriptedHandler, **options)
         self.requests: list[ReceivedRequest] = []
         self._faults: deque[Fault] = deque()

@@ -11,22 +11,20 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from riza_tui.app import RizaApp
-from riza_tui.format import pretty_json
+from riza_tui.api.json_text import pretty_json
 from riza_tui.safety.mask import MASK
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.detail import DetailPane
-from riza_tui.widgets.lookup_bar import LookupBar
-from riza_tui.widgets.text_view import TextView
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.detail import DetailPane
+from riza_tui.tui.widgets.lookup_bar import LookupBar
+from riza_tui.tui.widgets.text_view import TextView
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import WIDE, body, fully_on_screen, pane, press_and_settle, screen_text, summary_of, title_of
 from tests.conftest import find, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
 
-async def test_script_layout_shows_request_beside_response(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_script_layout_shows_request_beside_response(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(
         store,
         lambda r: of_type("script")(r) and r["exit_code"] == 1 and "KeyError" in r["details"]["response"]["stderr"],
@@ -47,7 +45,7 @@ async def test_script_layout_shows_request_beside_response(
         assert app.focused is pane(app, "stderr"), "a failed run opens on its stderr"
 
 
-async def test_function_layout_has_output_with_status(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_function_layout_has_output_with_status(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: of_type("function")(r) and r["details"]["response"]["output_status"] == "valid")
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
@@ -59,7 +57,7 @@ async def test_function_layout_has_output_with_status(make_app: Callable[..., Ri
         assert " valid " in summary_of(app)
 
 
-async def test_tool_layout_shows_tool_env_and_no_code(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_tool_layout_shows_tool_env_and_no_code(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: of_type("tool")(r) and "weather" in r["details"]["tool_id"].lower())
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
@@ -79,7 +77,7 @@ async def test_tool_layout_shows_tool_env_and_no_code(make_app: Callable[..., Ri
     [(lambda r: "details" not in r, "sent no details"), (of_type("workflow"), "does not know: workflow")],
 )
 async def test_missing_or_unknown_details_show_raw_json(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, predicate: Callable[[dict[str, object]], bool], reason: str
+    make_app: Callable[..., RizaApp], store: ServerData, predicate: Callable[[dict[str, object]], bool], reason: str
 ) -> None:
     record = find(store, predicate)
     app = make_app(record["id"])
@@ -91,9 +89,7 @@ async def test_missing_or_unknown_details_show_raw_json(
         assert record["id"] in raw
 
 
-async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_ctrl_l_focuses_the_lookup_bar_from_a_pane(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app(store.records[0]["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -126,7 +122,7 @@ async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], se
 
 
 async def test_new_lookup_replaces_the_one_in_flight(
-    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ServerData
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -138,7 +134,7 @@ async def test_new_lookup_replaces_the_one_in_flight(
         assert app.main_screen.state.execution_id == store.records[0]["id"]
 
 
-async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: of_type("function")(r) and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}))
     token = record["details"]["request"]["env"]["GITHUB_TOKEN"]
     app = make_app(record["id"])
@@ -161,7 +157,7 @@ async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp
 
 
 async def test_raw_toggle_and_reload(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     record = find(store, of_type("script"))
     app = make_app(record["id"])
@@ -180,7 +176,7 @@ async def test_raw_toggle_and_reload(
 
 
 async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., RizaApp], store: ServerData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = find(store, lambda r: len(str(r)) > 1_000_000)
     built_on: list[str] = []
@@ -190,7 +186,7 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
         built_on.append(threading.current_thread().name)
         return real_pretty_json(value)
 
-    monkeypatch.setattr("riza_tui.screens.execution_parts.pretty_json", recording_pretty_json)
+    monkeypatch.setattr("riza_tui.tui.screens.execution_parts.pretty_json", recording_pretty_json)
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await press_and_settle(pilot, "j")
@@ -212,7 +208,7 @@ async def test_help_lists_the_keys(make_app: Callable[..., RizaApp]) -> None:
         assert app.screen is app.main_screen
 
 
-async def test_zoom_fills_the_screen_with_one_pane(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_zoom_fills_the_screen_with_one_pane(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app(find(store, of_type("script"))["id"])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -226,7 +222,7 @@ async def test_zoom_fills_the_screen_with_one_pane(make_app: Callable[..., RizaA
         assert app.screen.maximized is None
 
 
-async def test_80x24_stacks_panes_and_scrolls_to_them(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_80x24_stacks_panes_and_scrolls_to_them(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: of_type("function")(r) and r["details"]["response"]["execution"]["stderr"])
     app = make_app(record["id"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -254,7 +250,7 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
 
 
 async def test_first_focus_with_a_big_stdout_is_the_stdout_pane(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
+    make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
     record = max(
         (r for r in store.records if r.get("details")), key=lambda r: len(r["details"]["response"].get("stdout", ""))

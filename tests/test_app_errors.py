@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import ContentSwitcher, Static
 
-from riza_tui.app import RizaApp
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.text_view import TextView
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.text_view import TextView
 from tests.conftest import pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -75,7 +75,7 @@ async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp]
         assert "exit_code" in error_message(app) and "duration" in error_message(app)
 
 
-async def test_unauthenticated(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_unauthenticated(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app(store.records[0]["id"], api_key="wrong")
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -131,12 +131,12 @@ async def test_invalid_id_is_refused_without_a_request(
 
 
 async def test_a_display_bug_shows_the_raw_json_instead_of_crashing(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., RizaApp], store: ServerData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_view(_execution: object) -> None:
         raise ValueError("layout exploded")
 
-    monkeypatch.setattr("riza_tui.screens.execution.build_view", broken_view)
+    monkeypatch.setattr("riza_tui.tui.screens.execution.build_view", broken_view)
     record = store.records[0]
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:

@@ -20,7 +20,7 @@ from riza_tui.api.errors import (
     TimeoutFailedError,
 )
 from riza_tui.api.models import FunctionDetails, ScriptDetails, ToolDetails, UnknownDetails
-from riza_tui.server.store import ExecutionStore
+from riza_tui.server.data import ServerData
 from tests.conftest import find, of_type
 from tests.loopback import Fault, ScriptedServer
 
@@ -30,7 +30,7 @@ EXEC_PATH = "/v1/executions/"
 @pytest.mark.parametrize(
     ("kind", "model"), [("script", ScriptDetails), ("function", FunctionDetails), ("tool", ToolDetails)]
 )
-async def test_retrieves_every_details_type(client: RizaClient, store: ExecutionStore, kind: str, model: type) -> None:
+async def test_retrieves_every_details_type(client: RizaClient, store: ServerData, kind: str, model: type) -> None:
     record = find(store, of_type(kind))
     fetched = await client.retrieve(record["id"])
     assert isinstance(fetched.execution.details, model)
@@ -43,9 +43,7 @@ async def test_retrieves_every_details_type(client: RizaClient, store: Execution
     )
 
 
-async def test_unknown_type_and_missing_details_are_kept_not_rejected(
-    client: RizaClient, store: ExecutionStore
-) -> None:
+async def test_unknown_type_and_missing_details_are_kept_not_rejected(client: RizaClient, store: ServerData) -> None:
     future = await client.retrieve(find(store, of_type("workflow"))["id"])
     assert isinstance(future.execution.details, UnknownDetails)
     assert future.execution.kind == "workflow"
@@ -56,9 +54,7 @@ async def test_unknown_type_and_missing_details_are_kept_not_rejected(
     assert bare.execution.details is None and bare.execution.kind == ""
 
 
-async def test_sends_bearer_key_and_user_agent(
-    client: RizaClient, server: ScriptedServer, store: ExecutionStore
-) -> None:
+async def test_sends_bearer_key_and_user_agent(client: RizaClient, server: ScriptedServer, store: ServerData) -> None:
     await client.retrieve(store.records[0]["id"])
     sent = server.requests[-1]
     assert sent.headers["authorization"] == "Bearer test-key"
@@ -66,7 +62,7 @@ async def test_sends_bearer_key_and_user_agent(
 
 
 async def test_pages_through_everything_newest_first(
-    client: RizaClient, server: ScriptedServer, store: ExecutionStore
+    client: RizaClient, server: ScriptedServer, store: ServerData
 ) -> None:
     seen = [execution.id async for execution in client.iter_executions(page_size=7)]
     assert seen == [record["id"] for record in store.records]
@@ -76,7 +72,7 @@ async def test_pages_through_everything_newest_first(
     assert "limit=7" in server.requests[0].raw_path
 
 
-async def test_list_pages_omit_details_and_filter_failures(client: RizaClient, store: ExecutionStore) -> None:
+async def test_list_pages_omit_details_and_filter_failures(client: RizaClient, store: ServerData) -> None:
     page = await client.list_executions(limit=5)
     assert [item.id for item in page.data] == [record["id"] for record in store.records[:5]]
     assert all(item.details is None for item in page.data)
@@ -87,7 +83,7 @@ async def test_list_pages_omit_details_and_filter_failures(client: RizaClient, s
 
 
 async def test_wrong_key_is_unauthenticated_with_hint(
-    make_client: Callable[..., RizaClient], store: ExecutionStore
+    make_client: Callable[..., RizaClient], store: ServerData
 ) -> None:
     async with make_client(api_key="wrong") as bad:
         with pytest.raises(AuthenticationError) as caught:
@@ -104,14 +100,14 @@ async def test_unknown_id_is_not_found(client: RizaClient, server: ScriptedServe
     assert len(server.requests) == 1, "a 404 is not retried"
 
 
-async def test_retries_503_then_succeeds(client: RizaClient, server: ScriptedServer, store: ExecutionStore) -> None:
+async def test_retries_503_then_succeeds(client: RizaClient, server: ScriptedServer, store: ServerData) -> None:
     server.add_fault(Fault(503, b'{"code":14,"message":"unavailable"}'), Fault(503, b"upstream down"))
     fetched = await client.retrieve(store.records[0]["id"])
     assert fetched.execution.id == store.records[0]["id"]
     assert len(server.requests) == 3
 
 
-async def test_gives_up_after_two_retries(client: RizaClient, server: ScriptedServer, store: ExecutionStore) -> None:
+async def test_gives_up_after_two_retries(client: RizaClient, server: ScriptedServer, store: ServerData) -> None:
     server.add_fault(*[Fault(503, b'{"code":14,"message":"unavailable"}') for _ in range(3)])
     with pytest.raises(ApiStatusError) as caught:
         await client.retrieve(store.records[0]["id"])
@@ -119,7 +115,7 @@ async def test_gives_up_after_two_retries(client: RizaClient, server: ScriptedSe
     assert len(server.requests) == 3
 
 
-async def test_429_honours_retry_after(client: RizaClient, server: ScriptedServer, store: ExecutionStore) -> None:
+async def test_429_honours_retry_after(client: RizaClient, server: ScriptedServer, store: ServerData) -> None:
     server.add_fault(Fault(429, b'{"code":8,"message":"slow down"}', headers={"Retry-After": "0.4"}))
     started = time.perf_counter()
     await client.retrieve(store.records[0]["id"])
@@ -163,7 +159,7 @@ async def test_non_json_error_body_keeps_the_text(client: RizaClient, server: Sc
 
 
 async def test_truncated_body(
-    make_client: Callable[..., RizaClient], server: ScriptedServer, store: ExecutionStore
+    make_client: Callable[..., RizaClient], server: ScriptedServer, store: ServerData
 ) -> None:
     body = store.body(store.records[0]["id"])
     assert body is not None
@@ -223,7 +219,7 @@ async def test_ids_that_cannot_be_one_segment_are_refused_unsent(
     assert server.requests == []
 
 
-async def test_response_size_cap(make_client: Callable[..., RizaClient], store: ExecutionStore) -> None:
+async def test_response_size_cap(make_client: Callable[..., RizaClient], store: ServerData) -> None:
     big = find(store, lambda record: len(str(record)) > 1_000_000)
     async with make_client(max_response_bytes=100_000) as capped:
         with pytest.raises(ResponseTooLargeError) as caught:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from riza_tui.cli import main
-from riza_tui.report import fenced
-from riza_tui.server.store import ExecutionStore
+from riza_tui.cli.main import main
+from riza_tui.core.report import fenced
+from riza_tui.server.data import ServerData
 from tests.conftest import find, of_type
 from tests.loopback import ScriptedServer
 
@@ -22,7 +22,7 @@ def point_at_server(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_markdown_report_marks_the_failing_line_and_masks(
-    store: ExecutionStore, capsys: pytest.CaptureFixture[str]
+    store: ServerData, capsys: pytest.CaptureFixture[str]
 ) -> None:
     record = find(store, lambda r: of_type("script")(r) and "ORDERS_TOKEN" in str(r))
     token = record["details"]["request"]["env"]["ORDERS_TOKEN"]
@@ -44,7 +44,7 @@ def test_fences_are_longer_than_any_backtick_run_in_the_data() -> None:
 
 
 def test_field_prints_one_field_and_exit_status_passes_the_exit_code_on(
-    store: ExecutionStore, capsys: pytest.CaptureFixture[str]
+    store: ServerData, capsys: pytest.CaptureFixture[str]
 ) -> None:
     oom = find(store, lambda r: r["exit_code"] == 137)
     assert main(["show", oom["id"], "--field", "stderr", "--exit-status"]) == 137
@@ -58,7 +58,7 @@ def test_field_prints_one_field_and_exit_status_passes_the_exit_code_on(
 
 
 def test_color_is_kept_on_a_terminal_and_stripped_in_a_pipe(
-    store: ExecutionStore, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    store: ServerData, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = find(store, lambda r: of_type("script")(r) and "passed\x1b[0m in" in r["details"]["response"]["stdout"])
     assert main(["show", record["id"], "--field", "stdout"]) == 0
@@ -76,7 +76,7 @@ def test_color_is_kept_on_a_terminal_and_stripped_in_a_pipe(
 
 
 def test_list_pages_to_the_end_newest_first(
-    store: ExecutionStore, server: ScriptedServer, capsys: pytest.CaptureFixture[str]
+    store: ServerData, server: ScriptedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["list", "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

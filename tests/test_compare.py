@@ -11,12 +11,12 @@ from typing import Any
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from riza_tui.api.config import ClientSettings
-from riza_tui.app import RizaApp
-from riza_tui.commands import run_diff
-from riza_tui.screens.diff import DiffScreen
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.text_view import TextView
+from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.diff import run_diff
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.screens.diff import DiffScreen
+from riza_tui.tui.widgets.text_view import TextView
 from tests.app_helpers import body, pane, press_and_settle
 from tests.conftest import Record, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
@@ -57,7 +57,7 @@ async def run(settings: ClientSettings, *args: str, **options: Any) -> tuple[int
 
 
 async def test_diff_command_prints_every_changed_part_and_exits_like_diff() -> None:
-    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+    with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         settings = ClientSettings(api_key="k", base_url=two.url)
         code, out, _ = await run(settings, "exec_good", "exec_bad", color="never")
         assert code == 1
@@ -82,7 +82,7 @@ async def test_diff_command_prints_every_changed_part_and_exits_like_diff() -> N
 
 
 async def test_mark_and_d_compare_in_the_app_both_layouts(make_app: Callable[..., RizaApp]) -> None:
-    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+    with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_good", base_url=two.url, api_key="k")
         async with app.run_test(size=(140, 50)) as pilot:
             await settle(pilot)
@@ -109,7 +109,7 @@ async def test_mark_and_d_compare_in_the_app_both_layouts(make_app: Callable[...
 
 
 async def test_a_pane_supports_mouse_selection_and_copies_it(make_app: Callable[..., RizaApp]) -> None:
-    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+    with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_bad", base_url=two.url, api_key="k")
         async with app.run_test(size=(140, 50)) as pilot:
             await settle(pilot)
@@ -127,7 +127,7 @@ async def test_a_pane_supports_mouse_selection_and_copies_it(make_app: Callable[
 
 
 async def test_palette_compares_a_failed_tool_run_with_its_last_good_run(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
+    make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
     def tool_of(record: Record) -> str:
         return str((record.get("details") or {}).get("tool_id", ""))
@@ -155,7 +155,7 @@ async def test_palette_compares_a_failed_tool_run_with_its_last_good_run(
 
 
 async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaApp]) -> None:
-    from riza_tui.screens.commands import RizaCommands
+    from riza_tui.tui.commands import RizaCommands
 
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
@@ -167,7 +167,7 @@ async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaAp
 
 
 async def test_y_copies_the_pane_as_shown_and_Y_the_id_and_m_toggles(make_app: Callable[..., RizaApp]) -> None:
-    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+    with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_bad", base_url=two.url, api_key="k")
         async with app.run_test(size=(140, 50)) as pilot:
             await settle(pilot)
@@ -185,7 +185,7 @@ async def test_y_copies_the_pane_as_shown_and_Y_the_id_and_m_toggles(make_app: C
 
 
 async def test_pager_says_so_where_the_app_cannot_suspend(make_app: Callable[..., RizaApp]) -> None:
-    with ScriptedServer(ExecutionStore(PAIR), api_key="k") as two:
+    with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_bad", base_url=two.url, api_key="k")
         async with app.run_test(size=(140, 50)) as pilot:  # headless: there is no terminal to hand over
             await press_and_settle(pilot, "o")

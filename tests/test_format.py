@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riza_tui.format import byte_size, human_duration, local_time, relative_age
+from riza_tui.core.formatting import byte_size, human_duration, local_time, relative_age
 
 NOW = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 

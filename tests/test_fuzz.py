@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from textual.widgets import ContentSwitcher
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.config import ClientSettings
 from riza_tui.api.errors import InvalidResponseError
 from riza_tui.api.models import Execution, Fetched
-from riza_tui.app import RizaApp
+from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.show import render_plain, run_show
+from riza_tui.core.view import build_view, shown_execution
 from riza_tui.safety.sanitize import sanitize
-from riza_tui.server.store import ExecutionStore
-from riza_tui.show import render_plain, run_show
-from riza_tui.view import build_view, shown_execution
-from riza_tui.widgets.summary import SummaryStrip
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.summary import SummaryStrip
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import assert_terminal_safe, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH, broken_bodies, from_spec, fuzz_settings, spec_executions
@@ -54,7 +54,7 @@ def show(server: ScriptedServer, body: bytes, *, as_json: bool, reveal_secrets: 
 @given(raw=spec_executions())
 def test_spec_executions_parse_and_print_through_show(raw: dict[str, Any]) -> None:
     body = json.dumps(raw).encode()
-    with ScriptedServer(ExecutionStore([]), api_key="fuzz-key") as server:
+    with ScriptedServer(ServerData([]), api_key="fuzz-key") as server:
         # A generated id is not the one asked for, so show warns: that warning, and nothing else, on stderr.
         mismatch = "" if raw["id"] == FUZZED_ID else f"riza-tui: warning: asked for {FUZZED_ID} but the server sent "
         code, text, err = show(server, body, as_json=False, reveal_secrets=False)
@@ -73,7 +73,7 @@ def test_spec_executions_parse_and_print_through_show(raw: dict[str, Any]) -> No
 @given(page=from_spec("ExecutionList"))
 def test_spec_list_pages_parse(page: dict[str, Any]) -> None:
     async def fetch() -> list[Execution]:
-        with ScriptedServer(ExecutionStore([]), api_key="fuzz-key") as server:
+        with ScriptedServer(ServerData([]), api_key="fuzz-key") as server:
             server.add_fault(Fault(200, json.dumps(page).encode(), path="/v1/executions?"))
             async with RizaClient(settings_for(server)) as client:
                 return (await client.list_executions(limit=100)).data
@@ -83,7 +83,7 @@ def test_spec_list_pages_parse(page: dict[str, Any]) -> None:
 
 async def render_each(executions: list[dict[str, Any]]) -> None:
     """Serve ``executions`` as the recent list and then one by one; every one must draw, in both views."""
-    with ScriptedServer(ExecutionStore([]), api_key="fuzz-key") as server:
+    with ScriptedServer(ServerData([]), api_key="fuzz-key") as server:
         listed = [{key: value for key, value in raw.items() if key != "details"} for raw in executions]
         server.add_fault(Fault(200, json.dumps({"data": listed}).encode(), path="/v1/executions?"))
         server.add_fault(Fault(200, b'{"data": []}', path="/v1/executions?"))
@@ -153,7 +153,7 @@ def test_broken_bodies_are_refused_clearly_or_shown_safely(body: bytes) -> None:
 @given(bodies=st.lists(broken_bodies(), min_size=3, max_size=3))
 def test_broken_bodies_leave_the_app_running(bodies: list[bytes]) -> None:
     async def run() -> None:
-        with ScriptedServer(ExecutionStore([]), api_key="fuzz-key") as server:
+        with ScriptedServer(ServerData([]), api_key="fuzz-key") as server:
             server.add_fault(Fault(200, b'{"data": []}', path="/v1/executions?"))
             server.add_fault(*[Fault(200, body, path=RETRIEVE_PATH) for body in bodies])
             app = RizaApp(settings_for(server), server_label="fuzz")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from riza_tui.server.store import ExecutionStore
+from riza_tui.server.data import ServerData
 from tests.conftest import find
 from tests.loopback import ScriptedServer
 from tests.test_pty import app_in_pty, quit_app, read_until
@@ -20,11 +20,11 @@ from tests.test_pty import app_in_pty, quit_app, read_until
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
-def hostile(store: ExecutionStore) -> dict[str, object]:
+def hostile(store: ServerData) -> dict[str, object]:
     return find(store, lambda r: "pwned" in str(r))
 
 
-def test_y_writes_the_pane_as_shown_to_the_clipboard_with_osc_52(server: ScriptedServer, store: ExecutionStore) -> None:
+def test_y_writes_the_pane_as_shown_to_the_clipboard_with_osc_52(server: ScriptedServer, store: ServerData) -> None:
     record = hostile(store)
     with app_in_pty(server, str(record["id"]), size=(120, 40)) as (process, parent):
         assert b"gnp.exe" in read_until(parent, b"gnp.exe", time.monotonic() + 30)
@@ -51,7 +51,7 @@ def recording_tool(folder: Path, name: str) -> Path:
 
 
 def test_pager_and_editor_receive_the_sanitised_masked_text(
-    server: ScriptedServer, store: ExecutionStore, tmp_path: Path
+    server: ScriptedServer, store: ServerData, tmp_path: Path
 ) -> None:
     record = find(store, lambda r: "ORDERS_TOKEN" in str(r))
     token = record["details"]["request"]["env"]["ORDERS_TOKEN"]

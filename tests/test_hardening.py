@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.config import ClientSettings, display_url
 from riza_tui.api.errors import ApiStatusError, RizaError, TimeoutFailedError
-from riza_tui.cli import main
-from riza_tui.show import run_show
+from riza_tui.api.settings import ClientSettings, display_url
+from riza_tui.cli.main import main
+from riza_tui.cli.show import run_show
 from tests.conftest import function_details
 from tests.hostile import Behaviour, hostile_server, rate_limited, silent, trickle
 from tests.loopback import Fault, ScriptedServer

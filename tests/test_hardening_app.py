@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from textual.widgets import ContentSwitcher
 
-from riza_tui.api.config import ClientSettings
-from riza_tui.app import RizaApp
+from riza_tui.api.settings import ClientSettings
 from riza_tui.safety.mask import MASK
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.palette import NO_COLOR_PALETTE, palette_for
-from riza_tui.widgets.summary import SummaryStrip
-from riza_tui.widgets.text_view import TextView
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.render.colors import NO_COLOR_PALETTE, palette_for
+from riza_tui.tui.widgets.summary import SummaryStrip
+from riza_tui.tui.widgets.text_view import TextView
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import WIDE, body, pane, screen_text, summary_of, title_of
 from tests.conftest import find, function_details, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
@@ -75,7 +75,7 @@ async def test_error_body_is_masked_until_revealed(
         assert ENV_SECRET in error_body_lines(app) and TOKEN in error_body_lines(app)
 
 
-async def test_revealing_is_for_one_execution(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_revealing_is_for_one_execution(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     with_secrets = [r for r in store.records if of_type("function")(r) and r["details"]["request"].get("env")]
     first, second = with_secrets[0], with_secrets[1]
     app = make_app(first["id"])
@@ -91,7 +91,7 @@ async def test_revealing_is_for_one_execution(make_app: Callable[..., RizaApp], 
 
 
 async def test_back_during_a_lookup_cancels_it(
-    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ServerData
 ) -> None:
     held = server.hold("/v1/executions/exec_late")
     app = make_app(store.records[0]["id"])
@@ -162,7 +162,7 @@ async def test_deep_output_and_a_recursion_bomb_are_shown(
 
 
 async def test_another_execution_than_asked_for_is_flagged(
-    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ExecutionStore
+    make_app: Callable[..., RizaApp], server: ScriptedServer, store: ServerData
 ) -> None:
     other = store.records[3]
     server.add_fault(Fault(200, json.dumps(other).encode(), path="/v1/executions/exec_asked"))
@@ -194,7 +194,7 @@ async def test_wide_characters_scroll_to_their_end(make_app: Callable[..., RizaA
 
 
 async def test_colours_follow_no_color_and_a_light_theme(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., RizaApp], store: ServerData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failed = find(store, lambda r: of_type("script")(r) and r["exit_code"] == 1)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -226,7 +226,7 @@ async def test_edge_values_in_the_list_and_the_detail_view() -> None:
         {"id": "exec_year_9999", "duration": 5, "exit_code": 0, "started_at": "9999-12-31T23:59:59-00:04"},
     ]
     records: list[dict[str, Any]] = [{"language": "python", "started_at": "2026-11-28T08:00:00Z"} | e for e in edges]
-    with ScriptedServer(ExecutionStore(records), api_key="k") as edge_server:
+    with ScriptedServer(ServerData(records), api_key="k") as edge_server:
         settings = ClientSettings(api_key="k", base_url=edge_server.url)
         app = RizaApp(settings, server_label="edges")
         async with app.run_test(size=WIDE) as pilot:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from riza_tui.app import RizaApp
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.key_bar import KeyBar
-from riza_tui.widgets.lookup_bar import LookupBar
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.key_bar import KeyBar
+from riza_tui.tui.widgets.lookup_bar import LookupBar
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import WIDE, body, focused_recent_list, list_heading, press_and_settle, summary_of
 from tests.conftest import settle
 from tests.loopback import Fault, ScriptedServer
 
 
-async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
@@ -38,7 +38,7 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
 
 
 async def test_failures_filter_reloads_the_recent_list(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -51,7 +51,7 @@ async def test_failures_filter_reloads_the_recent_list(
 
 
 async def test_recent_list_pages_in_the_rest_near_its_end(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -70,7 +70,7 @@ async def test_recent_list_pages_in_the_rest_near_its_end(
 
 
 async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app(store.records[5]["id"])
     async with app.run_test(size=WIDE) as pilot:
@@ -82,7 +82,7 @@ async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
 
 
 async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
+    make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -104,7 +104,7 @@ async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
 
 
 async def test_a_failed_later_page_keeps_the_rows_and_says_why(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app(max_retries=0)
     async with app.run_test(size=WIDE) as pilot:

@@ -27,10 +27,10 @@ import pytest
 from textual.widgets import ContentSwitcher
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.config import ClientSettings
 from riza_tui.api.models import Execution
-from riza_tui.app import RizaApp
-from riza_tui.show import run_show
+from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.show import run_show
+from riza_tui.tui.app import RizaApp
 from tests.app_helpers import assert_terminal_safe, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from riza_tui.api.config import ClientSettings
-from riza_tui.api.profiles import ConfigError, load_config
-from riza_tui.app import RizaApp
-from riza_tui.cli import main
-from riza_tui.server.store import ExecutionStore
+from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.main import main
+from riza_tui.core.config import ConfigError, load_config, resolve_settings
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
 from tests.app_helpers import list_heading
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
@@ -38,15 +38,15 @@ def test_precedence_flags_then_environment_then_profile(tmp_path: Path, monkeypa
     loaded = load_config(config)
     staging, local = loaded.profiles["staging"], loaded.profiles["local"]
     env = {"STAGING_KEY": "from-variable"}
-    settings = ClientSettings.resolve(environ=env, profile=staging)
+    settings = resolve_settings(environ=env, profile=staging)
     assert (settings.base_url, settings.api_key) == ("https://staging.example.com", "from-variable")
     env |= {"RIZA_API_KEY": "from-env", "RIZA_BASE_URL": "https://env.example.com"}
-    settings = ClientSettings.resolve(environ=env, profile=staging)
+    settings = resolve_settings(environ=env, profile=staging)
     assert (settings.base_url, settings.api_key) == ("https://env.example.com", "from-env")
-    settings = ClientSettings.resolve(api_key="flag", base_url="https://flag.example.com", environ=env, profile=staging)
+    settings = resolve_settings(api_key="flag", base_url="https://flag.example.com", environ=env, profile=staging)
     assert (settings.base_url, settings.api_key) == ("https://flag.example.com", "flag")
-    assert ClientSettings.resolve(environ={}, profile=local).api_key == "42", "the command's output is the key"
-    assert ClientSettings.resolve(environ={}).base_url == "https://api.riza.io"
+    assert resolve_settings(environ={}, profile=local).api_key == "42", "the command's output is the key"
+    assert resolve_settings(environ={}).base_url == "https://api.riza.io"
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_show_uses_the_profile(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     server: ScriptedServer,
-    store: ExecutionStore,
+    store: ServerData,
 ) -> None:
     monkeypatch.delenv("RIZA_API_KEY", raising=False)
     monkeypatch.delenv("RIZA_BASE_URL", raising=False)
@@ -96,9 +96,9 @@ def test_show_uses_the_profile(
 
 
 async def test_header_names_profile_and_host_and_the_palette_switches(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., RizaApp], store: ExecutionStore
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
-    with ScriptedServer(ExecutionStore(store.records[:3]), api_key="other-key") as other:
+    with ScriptedServer(ServerData(store.records[:3]), api_key="other-key") as other:
         write_config(tmp_path, f'[profiles.other]\nbase_url = "{other.url}"\napi_key = "other-key"\n', monkeypatch)
         app = RizaApp(ClientSettings(api_key="test-key", base_url="http://127.0.0.1:1"), profile="first")
         async with app.run_test(size=(120, 30)) as pilot:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from riza_tui.server.store import ExecutionStore
+from riza_tui.server.data import ServerData
 from tests.conftest import find
 from tests.loopback import ScriptedServer as EmbeddedServer
 
@@ -47,7 +47,7 @@ def read_until(fd: int, marker: bytes, deadline: float) -> bytes:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store: ExecutionStore) -> None:
+def test_hostile_output_never_reaches_the_terminal(server: EmbeddedServer, store: ServerData) -> None:
     record = find(store, lambda r: "pwned" in str(r))
     with app_in_pty(server, record["id"], size=(120, 40)) as (process, parent):
         drawn = read_until(parent, b"gnp.exe", time.monotonic() + 30)
@@ -132,7 +132,7 @@ def test_invalid_utf8_typed_or_pasted_is_survived(server: EmbeddedServer) -> Non
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-def test_keys_in_one_burst_are_not_lost(server: EmbeddedServer, store: ExecutionStore) -> None:
+def test_keys_in_one_burst_are_not_lost(server: EmbeddedServer, store: ServerData) -> None:
     newest, other = store.records[0], next(r for r in store.records[1:] if r.get("details") is not None)
 
     def summary(record: dict[str, object]) -> bytes:
@@ -178,7 +178,7 @@ def quiet_for(parent: int, seconds: float) -> bytes:
     ids=["first screen", "--demo", "an execution open"],
 )
 def test_nothing_is_written_while_idle(
-    server: EmbeddedServer, store: ExecutionStore, args: tuple[str, ...], ready: bytes
+    server: EmbeddedServer, store: ServerData, args: tuple[str, ...], ready: bytes
 ) -> None:
     args = tuple(store.records[0]["id"] if arg == "EXECUTION" else arg for arg in args)
     with app_in_pty(server, *args) as (process, parent):

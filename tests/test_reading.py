@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from textual.message import Message
 
-from riza_tui.api.config import ClientSettings
-from riza_tui.app import RizaApp
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.search_bar import SearchBar
-from riza_tui.widgets.text_view import TextView
+from riza_tui.api.settings import ClientSettings
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.search_bar import SearchBar
+from riza_tui.tui.widgets.text_view import TextView
 from tests.app_helpers import WIDE, pane, press_and_settle, screen_text, title_of
 from tests.conftest import Record, find, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
@@ -38,7 +38,7 @@ def failing_script(language: str) -> Callable[[Record], bool]:
 
 @pytest.mark.parametrize("language", list(FAILING_LINES))
 async def test_the_failing_line_is_marked_in_the_code_for_each_language(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, language: str
+    make_app: Callable[..., RizaApp], store: ServerData, language: str
 ) -> None:
     record = find(store, failing_script(language))
     line = FAILING_LINES[language][1]
@@ -53,9 +53,7 @@ async def test_the_failing_line_is_marked_in_the_code_for_each_language(
         assert app.focused is pane(app, "stderr"), "a failure with stderr opens on stderr"
 
 
-async def test_t_jumps_to_the_failing_line_from_anywhere(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_t_jumps_to_the_failing_line_from_anywhere(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, failing_script("python"))
     app = make_app(record["id"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -89,7 +87,7 @@ async def test_t_jumps_to_the_failing_line_from_anywhere(
 )
 async def test_first_focus_goes_to_the_pane_that_says_why(
     make_app: Callable[..., RizaApp],
-    store: ExecutionStore,
+    store: ServerData,
     describe: str,
     predicate: Callable[[Record], bool],
     expected: str,
@@ -101,7 +99,7 @@ async def test_first_focus_goes_to_the_pane_that_says_why(
         assert pane(app, expected).line_count > 0, "never an empty pane"
 
 
-async def test_panes_are_no_taller_than_their_text(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_panes_are_no_taller_than_their_text(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, failing_script("python"))
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
@@ -111,7 +109,7 @@ async def test_panes_are_no_taller_than_their_text(make_app: Callable[..., RizaA
         assert code.outer_size.height >= code.line_count + 2, "the code is not cut off"
 
 
-async def test_zoom_keeps_the_execution_id_in_view(make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+async def test_zoom_keeps_the_execution_id_in_view(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, failing_script("ruby"))
     app = make_app(record["id"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -123,7 +121,7 @@ async def test_zoom_keeps_the_execution_id_in_view(make_app: Callable[..., RizaA
 async def test_wrap_folds_long_lines_by_cells_and_numbers_first_rows(make_app: Callable[..., RizaApp]) -> None:
     code = "x = '" + "界" * 60 + "'\nprint(x)\n"
     record = script_record("exec_wrap", code, stdout="ok\n")
-    with ScriptedServer(ExecutionStore([record]), api_key="k") as one:
+    with ScriptedServer(ServerData([record]), api_key="k") as one:
         app = make_app("exec_wrap", base_url=one.url, api_key="k")
         async with app.run_test(size=(80, 30)) as pilot:
             await settle(pilot)
@@ -158,7 +156,7 @@ async def search_big_stdout(settings: ClientSettings, size: int) -> None:
         if isinstance(message, TextView.SearchProgress) and message.status:
             progress.append(message.status)
 
-    with ScriptedServer(ExecutionStore([record]), api_key="k") as one:
+    with ScriptedServer(ServerData([record]), api_key="k") as one:
         app = RizaApp(
             ClientSettings(api_key="k", base_url=one.url, timeout=60), initial_id="exec_big", server_label="big"
         )
@@ -190,9 +188,7 @@ async def test_search_in_50_mb_of_stdout(settings: ClientSettings) -> None:
     await search_big_stdout(settings, 50 * 1024 * 1024)
 
 
-async def test_search_a_small_pane_highlights_and_counts(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_search_a_small_pane_highlights_and_counts(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, failing_script("python"))
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:

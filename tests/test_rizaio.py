@@ -6,14 +6,14 @@ import json
 
 import pytest
 
+from riza_tui.server.data import ServerData
 from riza_tui.server.http import EmbeddedServer
-from riza_tui.server.store import ExecutionStore
 
 rizaio = pytest.importorskip("rizaio")
 
 
 def test_sdk_lists_and_gets_every_execution(
-    server: EmbeddedServer, store: ExecutionStore, monkeypatch: pytest.MonkeyPatch
+    server: EmbeddedServer, store: ServerData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RIZA_BASE_URL", server.url)
     monkeypatch.setenv("RIZA_API_KEY", server.api_key)

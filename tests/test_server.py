@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from riza_tui.server.data import DataError, ServerData, load_data, parse_records
 from riza_tui.server.http import EmbeddedServer
-from riza_tui.server.store import DataError, ExecutionStore, load_store, parse_records
 
 
 def get(server: EmbeddedServer, path: str, key: str | None = "test-key") -> httpx.Response:
@@ -17,7 +17,7 @@ def get(server: EmbeddedServer, path: str, key: str | None = "test-key") -> http
     return httpx.get(server.url + path, headers=headers)
 
 
-def test_bundled_data_is_varied_and_realistic(store: ExecutionStore) -> None:
+def test_bundled_data_is_varied_and_realistic(store: ServerData) -> None:
     records = store.records
     assert len(records) >= 150
     kinds = {(record.get("details") or {}).get("type") for record in records}
@@ -50,7 +50,7 @@ def test_bad_list_parameters_are_400(server: EmbeddedServer, query: str) -> None
     assert response.status_code == 400 and response.json()["code"] == 3
 
 
-def test_list_is_newest_first_without_details(server: EmbeddedServer, store: ExecutionStore) -> None:
+def test_list_is_newest_first_without_details(server: EmbeddedServer, store: ServerData) -> None:
     data = get(server, "/v1/executions?limit=100").json()["data"]
     assert len(data) == 100
     assert all("details" not in item for item in data)
@@ -80,7 +80,7 @@ def test_loads_json_list_and_jsonl(tmp_path: Path) -> None:
     as_list.write_text(json.dumps([_record("a")]))
     as_lines = tmp_path / "data.jsonl"
     as_lines.write_text("\n".join(json.dumps(_record(name)) for name in "xyz") + "\n")
-    assert [len(load_store(path)) for path in (as_document, as_list, as_lines)] == [2, 1, 3]
+    assert [len(load_data(path)) for path in (as_document, as_list, as_lines)] == [2, 1, 3]
 
 
 def test_data_errors_name_the_record_and_field() -> None:
@@ -96,7 +96,7 @@ def test_data_errors_name_the_record_and_field() -> None:
 
 
 def test_serve_command_reports_bad_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from riza_tui.cli import main
+    from riza_tui.cli.main import main
 
     bad = tmp_path / "bad.json"
     bad.write_text("[1]")

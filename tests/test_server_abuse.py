@@ -12,14 +12,14 @@ from contextlib import closing
 import httpx
 import pytest
 
+from riza_tui.server.data import ServerData
 from riza_tui.server.http import LISTEN_BACKLOG, EmbeddedServer
-from riza_tui.server.store import ExecutionStore
 
 SAFETY_TIMEOUT = 10.0  # a bound on a blocking read, never a synchronisation
 
 
 @pytest.fixture
-def plain_server(store: ExecutionStore) -> Iterator[EmbeddedServer]:
+def plain_server(store: ServerData) -> Iterator[EmbeddedServer]:
     with EmbeddedServer(store, api_key="test-key", idle_timeout=0.5) as running:
         yield running
 
@@ -41,7 +41,7 @@ def exchange(server: EmbeddedServer, raw: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def test_memory_stays_bounded_under_many_requests_with_big_headers(store: ExecutionStore) -> None:
+def test_memory_stays_bounded_under_many_requests_with_big_headers(store: ServerData) -> None:
     big = {f"X-Junk-{n}": "x" * 8000 for n in range(6)}
     # The default idle timeout: with plain_server's 0.5 s, a loaded machine pausing between two requests saw the
     # kept-alive connection closed under it (tracemalloc slows every allocation).
@@ -126,7 +126,7 @@ def test_head_answers_like_get_without_a_body(plain_server: EmbeddedServer) -> N
 
 
 @pytest.mark.parametrize("host", ["::1", "::"])
-def test_ipv6_hosts_work(store: ExecutionStore, host: str) -> None:
+def test_ipv6_hosts_work(store: ServerData, host: str) -> None:
     if not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")
     try:

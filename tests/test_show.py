@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from riza_tui.cli import main
+from riza_tui.cli.main import main
+from riza_tui.server.data import ServerData
 from riza_tui.server.http import EmbeddedServer
-from riza_tui.server.store import ExecutionStore
 from tests.conftest import find, of_type
 from tests.loopback import ScriptedServer
 
@@ -20,7 +20,7 @@ def point_at_server(server: EmbeddedServer, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.mark.parametrize("kind", ["script", "function", "tool", "workflow", None])
-def test_plain_text_of_every_type(kind: str | None, store: ExecutionStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plain_text_of_every_type(kind: str | None, store: ServerData, capsys: pytest.CaptureFixture[str]) -> None:
     record = find(store, of_type(kind))
     assert main(["show", record["id"]]) == 0
     out = capsys.readouterr().out
@@ -31,7 +31,7 @@ def test_plain_text_of_every_type(kind: str | None, store: ExecutionStore, capsy
         assert "── raw JSON" in out
 
 
-def test_secrets_masked_unless_revealed(store: ExecutionStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_secrets_masked_unless_revealed(store: ServerData, capsys: pytest.CaptureFixture[str]) -> None:
     record = find(store, lambda r: of_type("function")(r) and "GITHUB_TOKEN" in r["details"]["request"].get("env", {}))
     token = record["details"]["request"]["env"]["GITHUB_TOKEN"]
     assert main(["show", record["id"]]) == 0
@@ -43,7 +43,7 @@ def test_secrets_masked_unless_revealed(store: ExecutionStore, capsys: pytest.Ca
     assert json.loads(capsys.readouterr().out) == record
 
 
-def test_output_is_sanitised(store: ExecutionStore, capsys: pytest.CaptureFixture[str]) -> None:
+def test_output_is_sanitised(store: ServerData, capsys: pytest.CaptureFixture[str]) -> None:
     record = find(store, lambda r: "pwned" in str(r))
     assert main(["show", record["id"]]) == 0
     out = capsys.readouterr().out

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from riza_tui.app import RizaApp
-from riza_tui.server.store import ExecutionStore
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
 from tests.conftest import find, of_type, settle
 
 CASES: dict[str, Callable[[dict[str, Any]], bool]] = {
@@ -22,12 +22,12 @@ CASES: dict[str, Callable[[dict[str, Any]], bool]] = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_layout(case: str, snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+def test_layout(case: str, snap_compare: Any, make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app(find(store, CASES[case])["id"])
     assert snap_compare(app, terminal_size=(120, 40), run_before=settle)
 
 
-def test_narrow_80x24(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+def test_narrow_80x24(snap_compare: Any, make_app: Callable[..., RizaApp], store: ServerData) -> None:
     app = make_app(find(store, CASES["function"])["id"])
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
 
@@ -55,7 +55,7 @@ def test_list_filtered(snap_compare: Any, make_app: Callable[..., RizaApp]) -> N
     assert snap_compare(make_app(), terminal_size=(120, 30), run_before=filtered)
 
 
-def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: "still polling" in str(r))
 
     async def searched(pilot: Pilot[None]) -> None:
@@ -66,7 +66,7 @@ def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp]
     assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=searched)
 
 
-def test_failing_line_marked(snap_compare: Any, make_app: Callable[..., RizaApp], store: ExecutionStore) -> None:
+def test_failing_line_marked(snap_compare: Any, make_app: Callable[..., RizaApp], store: ServerData) -> None:
     record = find(store, lambda r: of_type("script")(r) and "DivisionByZeroError" in str(r))
     assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=settle)
 

@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
-from riza_tui.widgets.text_document import chunks_at_newlines, prepare
-from riza_tui.widgets.text_view import TextView
+from riza_tui.tui.render.text_document import chunks_at_newlines, prepare
+from riza_tui.tui.widgets.text_view import TextView
 from tests.conftest import pane_lines
 
 
@@ -61,7 +61,7 @@ def test_splitting_in_pieces_gives_the_same_lines(text: str, size: int) -> None:
 
 
 def test_highlighting_stops_when_cancelled() -> None:
-    from riza_tui.widgets.highlight import highlight_lines
+    from riza_tui.tui.render.highlight import highlight_lines
 
     code = "".join(f"def f_{n}():\n    return {n}\n" for n in range(5000))
     checks: list[int] = []

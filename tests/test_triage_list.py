@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from textual import events
 
-from riza_tui.app import RizaApp
-from riza_tui.history import LookupHistory
-from riza_tui.server.store import ExecutionStore
-from riza_tui.widgets.lookup_bar import LookupBar
-from riza_tui.widgets.triage_table import TriageTable
+from riza_tui.core.history import LookupHistory
+from riza_tui.server.data import ServerData
+from riza_tui.tui.app import RizaApp
+from riza_tui.tui.widgets.lookup_bar import LookupBar
+from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import body, focused_recent_list, list_heading, press_and_settle, summary_of, table_rows
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
@@ -26,7 +26,7 @@ def retrieved(server: ScriptedServer) -> list[str]:
 
 
 async def test_table_has_headers_and_fills_columns_for_the_rows_on_screen_only(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
@@ -45,7 +45,7 @@ async def test_table_has_headers_and_fills_columns_for_the_rows_on_screen_only(
 
 
 async def test_error_line_and_exit_meaning_for_an_out_of_memory_kill(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
+    make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
@@ -84,7 +84,7 @@ async def test_no_more_than_four_details_requests_in_flight(
 
 
 async def test_rows_scrolled_away_are_not_fetched(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 24)) as pilot:
@@ -102,7 +102,7 @@ async def test_rows_scrolled_away_are_not_fetched(
 
 
 async def test_a_row_whose_details_fail_says_so_in_place(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     from tests.loopback import Fault
 
@@ -116,7 +116,7 @@ async def test_a_row_whose_details_fail_says_so_in_place(
 
 
 async def test_filter_as_you_type_escape_clears_and_f_stays(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
@@ -141,17 +141,17 @@ async def test_filter_as_you_type_escape_clears_and_f_stays(
 
 
 async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
+    make_app: Callable[..., RizaApp], store: ServerData
 ) -> None:
     newest, *older = store.records
-    with ScriptedServer(ExecutionStore(older), api_key="k") as moving:
+    with ScriptedServer(ServerData(older), api_key="k") as moving:
         app = make_app(base_url=moving.url, api_key="k")
         async with app.run_test(size=TALL) as pilot:
             table = await focused_recent_list(app, pilot)
             await pilot.press("down", "down")
             on = table.highlighted_id()
             assert app.feed is not None and await app.feed.poll_newest() == []
-            moving.store = ExecutionStore(store.records)
+            moving.store = ServerData(store.records)
             assert await app.feed.poll_newest() == [newest["id"]]
             assert await app.feed.poll_newest() == [], "never twice"
             await settle(pilot)
@@ -169,7 +169,7 @@ async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
 
 
 async def test_back_and_forward_between_opened_executions(
-    make_app: Callable[..., RizaApp], store: ExecutionStore, server: ScriptedServer
+    make_app: Callable[..., RizaApp], store: ServerData, server: ScriptedServer
 ) -> None:
     first, second = store.records[0]["id"], store.records[1]["id"]
     app = make_app(first)
@@ -191,9 +191,7 @@ async def test_back_and_forward_between_opened_executions(
         assert first in summary_of(app)
 
 
-async def test_history_suggests_and_persists_across_runs(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_history_suggests_and_persists_across_runs(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     target = store.records[7]["id"]
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
@@ -218,9 +216,7 @@ async def test_history_suggests_and_persists_across_runs(
         assert target in summary_of(again)
 
 
-async def test_alert_text_pasted_on_the_list_is_looked_up(
-    make_app: Callable[..., RizaApp], store: ExecutionStore
-) -> None:
+async def test_alert_text_pasted_on_the_list_is_looked_up(make_app: Callable[..., RizaApp], store: ServerData) -> None:
     target = store.records[2]["id"]
     app = make_app()
     async with app.run_test(size=TALL) as pilot:

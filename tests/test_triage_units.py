@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from riza_tui.api.models import Execution, Fetched
-from riza_tui.history import MAX_ENTRIES, LookupHistory
-from riza_tui.ids import extract_execution_id
-from riza_tui.navigation import Trail
-from riza_tui.store import ExecutionStore
-from riza_tui.triage import error_line, exit_meaning, failing_line
-from riza_tui.widgets.text_search import Matches, compile_query, scan
-from riza_tui.widgets.text_wrap import WrapMap
-from riza_tui.widgets.triage_columns import layout_columns
+from riza_tui.core.history import MAX_ENTRIES, LookupHistory
+from riza_tui.core.ids import extract_execution_id
+from riza_tui.core.store import ExecutionStore
+from riza_tui.core.trail import Trail
+from riza_tui.core.triage import error_line, exit_meaning, failing_line
+from riza_tui.tui.render.table_columns import layout_columns
+from riza_tui.tui.render.text_search import Matches, compile_query, scan
+from riza_tui.tui.render.text_wrap import WrapMap
 
 NODE = """file:///src/main.js:5
 console.log(body.results.map((o) => o.id));

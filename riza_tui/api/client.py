@@ -18,8 +18,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from riza_tui import __version__
-from riza_tui.api import deep_json  # noqa: F401 - raises the recursion limit for deep bodies
-from riza_tui.api.config import ClientSettings, display_url
+from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit for deep bodies
 from riza_tui.api.errors import (
     ConnectionFailedError,
     InvalidIdError,
@@ -30,6 +29,7 @@ from riza_tui.api.errors import (
     status_error,
 )
 from riza_tui.api.models import Execution, ExecutionList, Fetched, field_path
+from riza_tui.api.settings import ClientSettings, display_url
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_ID_LENGTH = 1024

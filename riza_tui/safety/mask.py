@@ -11,8 +11,7 @@ import json
 import re
 from typing import Any
 
-from riza_tui.api.deep_json import copy_tree
-from riza_tui.format import pretty_json
+from riza_tui.api.json_text import copy_tree, pretty_json
 
 MASK = "••••••••"
 SECRET_KEYS = frozenset({"token", "password", "api_key", "apikey", "secret", "authorization", "client_secret"})

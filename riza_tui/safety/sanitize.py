@@ -20,6 +20,7 @@ UNSAFE_CHARS = re.compile(
 )
 SGR_SEQUENCE = re.compile(r"\x1b\[[0-9;:]{0,64}m")
 ESCAPE_STYLE = Style(color="magenta", bold=True)
+RESET = "\x1b[0m"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -74,3 +75,22 @@ def split_lines(text: str) -> list[str]:
     if "\r" in text:
         lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     return lines
+
+
+def program_text(text: str, *, color: bool) -> str:
+    """Program output with its colours kept (``color``) or stripped, and everything else made visible."""
+    if "\x1b" not in text:
+        return sanitize(text)
+    if not color:
+        return sanitize(SGR_SEQUENCE.sub("", text))
+    lines = []
+    for line in text.split("\n"):
+        pieces, position = [], 0
+        for match in SGR_SEQUENCE.finditer(line):
+            pieces.append(sanitize(line[position : match.start()]))
+            pieces.append(match.group())
+            position = match.end()
+        pieces.append(sanitize(line[position:]))
+        coloured = "".join(pieces)
+        lines.append(coloured + RESET if coloured != sanitize(line) else coloured)  # no colour bleeds on
+    return "\n".join(lines)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from riza_tui.server.data import load_data
 from riza_tui.server.http import EmbeddedServer
-from riza_tui.server.store import load_store
 
 
 def demo_server() -> EmbeddedServer:
     """An unstarted server; use it as a context manager so it starts and stops with the caller."""
-    return EmbeddedServer(load_store(), host="127.0.0.1", port=0)
+    return EmbeddedServer(load_data(), host="127.0.0.1", port=0)

@@ -1,0 +1,155 @@
+"""The command line's parsers: one line per usage error (exit 2), flags shared by the commands that connect."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import NoReturn
+
+from riza_tui import __version__
+from riza_tui.api.settings import check_base_url
+
+EXIT_USAGE = 2
+FIELDS = ("code", "stdout", "stderr", "input", "output")
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("the timeout must be between 0 and 3600 seconds")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return int(text)
+
+
+def _base_url(text: str) -> str:
+    try:
+        return check_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
+
+
+def _api_key(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the API key is empty")
+    return text
+
+
+def _connection_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api-key", type=_api_key, help="bearer token (default: $RIZA_API_KEY)")
+    parser.add_argument(
+        "--base-url", type=_base_url, help="API server (default: $RIZA_BASE_URL or https://api.riza.io)"
+    )
+    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
+    parser.add_argument(
+        "--profile", help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
+    )
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui",
+        description="Inspect executions of the Riza executions API in your terminal.",
+        epilog=(
+            "Also: 'riza-tui show ID' prints one execution, 'riza-tui diff A B' compares two, 'riza-tui list' lists "
+            "them; 'riza-tui serve' runs the embedded API server."
+        ),
+    )
+    parser.add_argument("execution_id", nargs="?", metavar="ID", help="an execution ID to open at once")
+    parser.add_argument(
+        "--watch",
+        nargs="?",
+        const=5.0,
+        type=_watch_seconds,
+        metavar="SECONDS",
+        help="watch the list for new executions (every 5 s, or SECONDS)",
+    )
+    _connection_flags(parser)
+    parser.add_argument("--version", action="version", version=f"riza-tui {__version__}")
+    return parser
+
+
+def _watch_seconds(text: str) -> float:
+    seconds = _positive_seconds(text)
+    if seconds < 1:
+        raise argparse.ArgumentTypeError("watch every 1 s at the most often")
+    return seconds
+
+
+def _limit(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _color_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour program output and diffs: on a terminal (auto, unless NO_COLOR is set), always, never",
+    )
+
+
+def show_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="riza-tui show", description="Print one execution.")
+    parser.add_argument("execution_id", metavar="ID")
+    shape = parser.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the execution as the API shapes it")
+    shape.add_argument("--markdown", action="store_true", help="print an incident report in Markdown")
+    shape.add_argument("--field", choices=FIELDS, help="print one field alone, for pipes")
+    parser.add_argument("--exit-status", action="store_true", help="exit with the execution's exit code")
+    parser.add_argument("--reveal-secrets", action="store_true", help="do not mask env values, tokens and passwords")
+    _color_flag(parser)
+    _connection_flags(parser)
+    return parser
+
+
+def diff_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui diff",
+        description="Compare two executions part by part; exit 0 when equal, 1 when they differ, 2 on errors.",
+    )
+    parser.add_argument("left", metavar="A", help="an execution ID")
+    parser.add_argument("right", metavar="B", help="another execution ID")
+    parser.add_argument("--json", action="store_true", help="print the difference as JSON")
+    _color_flag(parser)
+    _connection_flags(parser)
+    return parser
+
+
+def list_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="riza-tui list", description="Print executions, newest first, paging as needed.")
+    parser.add_argument("--failures", action="store_true", help="only executions with a non-zero exit code")
+    parser.add_argument("--limit", type=_limit, help="at most this many (default: all)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line (masked), for jq")
+    _connection_flags(parser)
+    return parser
+
+
+def serve_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="riza-tui serve", description="Serve executions read-only over HTTP.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--api-key", type=_api_key, help="the bearer token clients must send (default: a new random one)"
+    )
+    parser.add_argument("--data", type=Path, help="executions as JSON ({'data': [...]} or a list) or JSON Lines")
+    return parser

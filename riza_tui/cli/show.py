@@ -1,0 +1,121 @@
+"""``riza-tui show ID``: one execution as plain text or JSON, masked and sanitised unless asked otherwise."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from riza_tui.api.client import RizaClient
+from riza_tui.api.errors import RizaError
+from riza_tui.api.json_text import pretty_json
+from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.output import standard_streams, use_color
+from riza_tui.core.report import markdown_report
+from riza_tui.core.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
+from riza_tui.safety.sanitize import one_line, program_text, sanitize
+
+EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
+FIELDS = ("code", "stdout", "stderr", "input", "output")
+NO_KEY_MESSAGE = (
+    "riza-tui: no API key. Set RIZA_API_KEY (export RIZA_API_KEY=...), pass --api-key, "
+    "or try the bundled sample data with --demo"
+)
+
+
+def render_plain(view: ExecutionView, raw: dict[str, Any], *, color: bool = False) -> str:
+    out: list[str] = []
+    out.append(_heading(f"execution {view.summary[0].value}"))
+    out += _fields(view.summary)
+    if not view.has_details:
+        note = "no details in this response" if view.kind == "none" else f"details of unknown type {view.kind!r}"
+        out += ["", _heading(f"raw JSON ({note})"), sanitize(pretty_json(raw))]
+        return "\n".join(out) + "\n"
+    if view.request:
+        out += ["", _heading("request"), *_fields(view.request)]
+    blocks: list[TextBlock | None] = [view.code, view.input, *view.files, view.output, view.stdout, view.stderr]
+    for block in blocks:
+        if block is not None:
+            text = block.text.rstrip("\n")
+            shown = program_text(text, color=color) if block.syntax == "ansi" else sanitize(text)
+            out += ["", _heading(block.title), shown if block.text else f"({block.empty_note})"]
+    return "\n".join(out) + "\n"
+
+
+def _heading(title: str) -> str:
+    return f"── {sanitize(title)} " + "─" * max(3, 60 - len(title))
+
+
+def _fields(fields: list[Field]) -> list[str]:
+    width = max((len(item.label) for item in fields), default=0)
+    return [f"{sanitize(item.label):<{width}}  {sanitize(item.value)}" for item in fields]
+
+
+def field_text(view: ExecutionView, name: str, *, color: bool) -> str | None:
+    """One field for a pipe: the text as sent, masked and sanitised, colours kept only for a terminal."""
+    blocks = {"code": view.code, "stdout": view.stdout, "stderr": view.stderr, "input": view.input}
+    block = blocks.get(name, view.output)
+    if block is None:
+        return None
+    return program_text(block.text, color=color) if block.syntax == "ansi" else sanitize(block.text)
+
+
+def lacks_key(settings: ClientSettings, stderr: TextIO) -> bool:
+    """Without a key nothing can be asked of the server: say how to get one (the commands exit 2)."""
+    if settings.api_key:
+        return False
+    print(NO_KEY_MESSAGE, file=stderr)
+    return True
+
+
+def report_error(error: RizaError, stderr: TextIO, code: int) -> int:
+    """One line on stderr for a failed request; ``code`` is the command's exit code for it."""
+    print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
+    return code
+
+
+def exit_status(exit_code: int) -> int:
+    """The execution's exit code as a process exit code: a failure never wraps round to 0."""
+    if exit_code == 0:
+        return 0
+    return exit_code if 0 < exit_code < 256 else 1
+
+
+async def run_show(
+    settings: ClientSettings,
+    execution_id: str,
+    *,
+    as_json: bool,
+    reveal_secrets: bool,
+    markdown: bool = False,
+    field: str | None = None,
+    with_exit_status: bool = False,
+    color: str = "auto",
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    streams = standard_streams() if stdout is None or stderr is None else (stdout, stderr)
+    stdout, stderr = stdout or streams[0], stderr or streams[1]
+    if lacks_key(settings, stderr):
+        return EXIT_USAGE
+    async with RizaClient(settings) as client:
+        try:
+            fetched = await client.retrieve(execution_id)
+        except RizaError as error:
+            return report_error(error, stderr, EXIT_API_ERROR)
+    for warning in fetched_warnings(fetched):
+        print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
+    execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
+    colored = use_color(color, stdout)
+    if as_json:
+        # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
+        stdout.write(pretty_json(raw, ascii_only=True) + "\n")
+    elif markdown:
+        stdout.write(markdown_report(execution))
+    elif field is not None:
+        text = field_text(build_view(execution), field, color=colored)
+        if text is None:
+            print(f"riza-tui: this execution ({execution.kind or 'no details'}) has no {field}", file=stderr)
+            return EXIT_API_ERROR
+        stdout.write(text)
+    else:
+        stdout.write(render_plain(build_view(execution), raw, color=colored))
+    return exit_status(execution.exit_code) if with_exit_status else EXIT_OK

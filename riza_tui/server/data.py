@@ -1,0 +1,139 @@
+"""The executions a server answers with: loaded from a file, validated per record, newest first."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit for deep data files
+from riza_tui.api.models import Execution, field_path
+
+SAMPLE_DATA = "executions.json.gz"
+
+
+class DataError(Exception):
+    """A data file that cannot be served; the message names the file and the record."""
+
+
+def _started(raw: dict[str, Any]) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(raw["started_at"]))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class ServerData:
+    """Executions kept as the JSON the file gave, so unknown fields are served back untouched."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        ordered = sorted(records, key=lambda raw: (_started(raw), str(raw["id"])), reverse=True)
+        self._ordered = ordered
+        self._by_id = {str(raw["id"]): raw for raw in ordered}
+        self._position = {str(raw["id"]): index for index, raw in enumerate(ordered)}
+        self._bodies: dict[str, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._ordered)
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return list(self._ordered)
+
+    def body(self, execution_id: str) -> bytes | None:
+        """The JSON body of one execution, encoded once and kept."""
+        if execution_id not in self._by_id:
+            return None
+        if execution_id not in self._bodies:
+            self._bodies[execution_id] = json.dumps(self._by_id[execution_id]).encode()
+        return self._bodies[execution_id]
+
+    def knows(self, execution_id: str) -> bool:
+        return execution_id in self._by_id
+
+    def page(self, *, limit: int, starting_after: str | None, only_failures: bool) -> list[dict[str, Any]]:
+        """A list page: the items after ``starting_after``, without ``details`` as the real API sends them."""
+        start = self._position[starting_after] + 1 if starting_after else 0
+        items: list[dict[str, Any]] = []
+        for index in range(start, len(self._ordered)):  # no copy of the rest: every page costs the same
+            raw = self._ordered[index]
+            if only_failures and raw.get("exit_code") == 0:
+                continue
+            items.append({key: value for key, value in raw.items() if key != "details"})
+            if len(items) == limit:
+                break
+        return items
+
+
+def parse_records(text: str, source: str) -> list[dict[str, Any]]:
+    """Read ``{"data": [...]}``, a JSON list, or JSON Lines; validate each record against the models."""
+    numbered, where = _split_records(text, source)
+    seen: set[str] = set()
+    for number, record in numbered:
+        if not isinstance(record, dict):
+            raise DataError(f"{source}: {where} {number}: an execution must be a JSON object")
+        try:
+            Execution.model_validate(record)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = field_path(first["loc"])
+            raise DataError(f"{source}: {where} {number}: {field}: {first['msg']}") from None
+        if record["id"] in seen:
+            raise DataError(f"{source}: {where} {number}: duplicate id {record['id']!r}")
+        seen.add(record["id"])
+    return [record for _, record in numbered]
+
+
+def _loads(text: str) -> Any:
+    """json.loads, with the refusals of its own limits (nesting, integer digits) as ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+
+
+def _split_records(text: str, source: str) -> tuple[list[tuple[int, Any]], str]:
+    try:
+        document = _loads(text)
+    except ValueError as whole_error:
+        if not isinstance(whole_error, json.JSONDecodeError) or text.lstrip().startswith("["):
+            raise DataError(f"{source}: not valid JSON: {whole_error}") from None
+        lines = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                lines.append((number, _loads(line)))
+            except ValueError as line_error:
+                if not lines:  # not even the first line is a record: this is no JSON Lines file
+                    raise DataError(f"{source}: not valid JSON or JSON Lines: {whole_error}") from None
+                raise DataError(f"{source}: line {number}: not valid JSON: {line_error}") from None
+        return lines, "line"
+    if isinstance(document, dict) and "data" in document:
+        document = document["data"]
+    elif isinstance(document, dict):
+        return [(1, document)], "line"
+    if not isinstance(document, list):
+        raise DataError(f'{source}: expected {{"data": [...]}}, a list of executions, or JSON Lines')
+    return list(enumerate(document, start=1)), "record"
+
+
+def load_data(path: Path | None = None) -> ServerData:
+    """The store for a data file, or for the bundled sample data set when no path is given."""
+    if path is None:
+        blob = resources.files("riza_tui.demo").joinpath(SAMPLE_DATA).read_bytes()
+        return ServerData(parse_records(gzip.decompress(blob).decode(), "bundled sample data"))
+    try:
+        if not path.is_file():  # a FIFO or a device would block the read forever
+            raise DataError(f"{path}: not a regular file")
+        blob = path.read_bytes()
+        text = (gzip.decompress(blob) if path.suffix == ".gz" else blob).decode()
+    except (OSError, UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
+        raise DataError(f"{path}: cannot read: {exc}") from None
+    return ServerData(parse_records(text, str(path)))

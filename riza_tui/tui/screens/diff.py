@@ -1,0 +1,87 @@
+"""The comparison of two executions: every part, identical ones collapsed, unified or side by side."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from riza_tui.api.models import Fetched
+from riza_tui.core.compare import PartDiff, compare
+from riza_tui.safety.sanitize import safe_text
+from riza_tui.tui.render.colors import palette_for
+from riza_tui.tui.render.diff_lines import side_by_side, unified
+from riza_tui.tui.widgets.key_bar import KeyBar
+from riza_tui.tui.widgets.text_view import TextView
+
+
+class DiffScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back"),
+        Binding("tab,v", "toggle_layout", "Side by side / unified"),
+    ]
+    AUTO_FOCUS = "#diff"
+
+    def __init__(self, left: Fetched, right: Fetched, *, reveal_secrets: bool = False) -> None:
+        super().__init__()
+        self.left = left
+        self.right = right
+        self.reveal_secrets = reveal_secrets
+        self.side_by_side = False
+        self.parts: list[PartDiff] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="diff-heading", markup=False)
+        yield TextView(id="diff", classes="pane")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        heading = Text.assemble(
+            ("compare  ", "bold"),
+            ("- ", palette_for(self.app).fail),
+            safe_text(self.left.execution.id, "bold"),
+            ("   + ", palette_for(self.app).ok),
+            safe_text(self.right.execution.id, "bold"),
+        )
+        self.query_one("#diff-heading", Static).update(heading)
+        self.query_one(TextView).show_text("", note="comparing…")
+        self._compare()
+
+    @work(thread=True, exclusive=True, group="compare", description="compare two executions", exit_on_error=False)
+    def _compare(self) -> None:
+        """Comparing big parts is a line diff of megabytes: in a thread, the screen stays live meanwhile."""
+        parts = compare(self.left, self.right, reveal_secrets=self.reveal_secrets)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._compared, parts)
+
+    def _compared(self, parts: list[PartDiff]) -> None:
+        self.parts = parts
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.parts is None:
+            return
+        palette = palette_for(self.app)
+        view = self.query_one(TextView)
+        width = view.scrollable_content_region.width or self.size.width
+        lines = side_by_side(self.parts, palette, width) if self.side_by_side else unified(self.parts, palette)
+        layout = "side by side" if self.side_by_side else "unified"
+        view.show_lines(lines, title=Text.assemble(("difference", "bold"), (f" · {layout} · tab switches", "dim")))
+
+    def on_resize(self, _event: Resize) -> None:
+        if self.side_by_side:
+            self.call_after_refresh(self._draw)
+
+    def action_toggle_layout(self) -> None:
+        self.side_by_side = not self.side_by_side
+        self._draw()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,250 @@
+"""The list of executions as a triage table: a header, one row per execution, drawn with the line API.
+
+Rows are drawn only when on screen, from the store: a row whose details arrive is redrawn alone, a filter
+re-selects row indices without building any widgets, and new executions inserted on top keep the cursor on
+the execution it was on. The table asks (``WantedChanged``) for the details of the rows on screen and a
+page ahead; the app fetches them and tells the table when each is stored.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from riza_tui.api.models import Execution
+from riza_tui.core.store import ExecutionStore
+from riza_tui.tui.render.colors import Palette, palette_for
+from riza_tui.tui.render.table_columns import (
+    Column,
+    RowFacts,
+    cell_texts,
+    header_text,
+    layout_columns,
+    matches_filter,
+    row_facts,
+    row_text,
+)
+from riza_tui.tui.widgets.line_view import text_strip
+
+LOOKAHEAD_ROWS = 30
+
+
+class TriageTable(ScrollView, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"triage-table--cursor", "triage-table--header"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+    DEFAULT_CSS = """
+    TriageTable { background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    TriageTable > .triage-table--cursor { background: $block-cursor-blurred-background; }
+    TriageTable:focus > .triage-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
+    TriageTable > .triage-table--header { text-style: bold; color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Selected(Message):
+        def __init__(self, execution_id: str) -> None:
+            super().__init__()
+            self.execution_id = execution_id
+
+    class WantedChanged(Message):
+        """The rows on screen and a page ahead: fetch the details of these, forget the others."""
+
+        def __init__(self, execution_ids: tuple[str, ...]) -> None:
+            super().__init__()
+            self.execution_ids = execution_ids
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, TriageTable.WantedChanged)
+
+    class MoreWanted(Message):
+        """The cursor or the view is near the end of what is loaded."""
+
+    class CountsChanged(Message):
+        """How many rows are shown of how many loaded changed (a filter, a page, new arrivals)."""
+
+    def __init__(self, store: ExecutionStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self._shown: list[Execution] = []
+        self._words: list[str] = []
+        self._facts: dict[str, RowFacts] = {}
+        self._columns: list[tuple[Column, int]] = []
+        self._new_ids: set[str] = set()
+        self._last_wanted: tuple[str, ...] = ()
+        self._palette: Palette | None = None  # worked out from the theme once, not once a row
+
+    # What is shown --------------------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> list[Execution]:
+        return self._shown
+
+    @property
+    def filter_words(self) -> list[str]:
+        return self._words
+
+    def highlighted_id(self) -> str | None:
+        return self._shown[self.cursor].id if 0 <= self.cursor < len(self._shown) else None
+
+    def facts(self, execution_id: str) -> RowFacts | None:
+        """The row's facts, worked out once from the stored execution."""
+        known = self._facts.get(execution_id)
+        if known is None:
+            fetched = self.store.peek(execution_id)
+            if fetched is not None:
+                known = self._facts[execution_id] = row_facts(fetched)
+        return known
+
+    def rows_changed(self, *, new_ids: set[str] | None = None) -> None:
+        """The store's rows changed (a page, a reload, new executions on top): show them, cursor kept."""
+        keep = self.highlighted_id()
+        if new_ids is not None:
+            self._new_ids |= new_ids
+        self._select_rows(keep)
+
+    def set_filter(self, text: str) -> None:
+        self._words = text.lower().split()
+        self._select_rows(self.highlighted_id())
+
+    def _select_rows(self, keep: str | None) -> None:
+        old_top = self._shown[int(self.scroll_y)].id if self._shown and self.scroll_y < len(self._shown) else None
+        rows = self.store.rows
+        if self._words:
+            rows = [row for row in rows if matches_filter(row, self.facts(row.id), self._words)]
+        self._shown = list(rows)
+        positions = {execution.id: index for index, execution in enumerate(self._shown)}
+        self.virtual_size = Size(self.size.width, len(self._shown) + 1)
+        cursor = positions.get(keep, 0) if keep is not None else 0
+        self.set_reactive(TriageTable.cursor, min(cursor, max(len(self._shown) - 1, 0)))
+        # Rows inserted above the top row push it down: scroll with it, unless the top of the list was in view.
+        if old_top is not None and self.scroll_y > 0 and old_top in positions:
+            self.scroll_to(y=positions[old_top], animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.CountsChanged())
+        self.call_after_refresh(self._rows_in_view_changed)
+
+    def execution_stored(self, execution_id: str) -> None:
+        """A row's details arrived (or failed): redraw that row alone (over SSH, one line of bytes), or
+        re-filter when a filter is on."""
+        self._facts.pop(execution_id, None)
+        if self._words:
+            self._select_rows(self.highlighted_id())
+            return
+        top = int(self.scroll_y)
+        for index in range(top, min(top + self._page_rows, len(self._shown))):
+            if self._shown[index].id == execution_id:
+                self.refresh_line(index + 1)
+
+    # Drawing ------------------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None  # the theme changed
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._columns = layout_columns(self.scrollable_content_region.width)
+        self.virtual_size = Size(event.size.width, len(self._shown) + 1)
+        self.call_after_refresh(self._rows_in_view_changed)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        style = self.rich_style
+        if not self._columns:
+            self._columns = layout_columns(width)
+        if y == 0:
+            header = header_text(self._columns)
+            return self._strip(header, width, style + self.get_component_rich_style("triage-table--header"))
+        index = int(self.scroll_y) + y - 1
+        if index >= len(self._shown):
+            return Strip.blank(width, style)
+        execution = self._shown[index]
+        if self._palette is None:
+            self._palette = palette_for(self.app)
+        cells = cell_texts(execution, self.facts(execution.id), self.store.failure(execution.id), self._palette)
+        if execution.id in self._new_ids:  # arrived while watching: marked until the list is reloaded
+            cells["status"].stylize("reverse")
+        line = row_text(cells, self._columns)
+        if index == self.cursor:
+            return self._strip(line, width, style + self.get_component_rich_style("triage-table--cursor"))
+        return self._strip(line, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        return text_strip(text, self.app.console, style, 0, width)
+
+    # Moving ----------------------------------------------------------------------------------------------
+
+    @property
+    def _page_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
+        if new < top:
+            self.scroll_to(y=new, animate=False, immediate=True)
+        elif new >= top + self._page_rows:
+            self.scroll_to(y=new - self._page_rows + 1, animate=False, immediate=True)
+        else:  # the rows stay put: only the two lines whose highlight changed are drawn again
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
+        self._want_more_if_near_end()
+
+    def action_cursor(self, step: int) -> None:
+        if self._shown:
+            self.cursor = max(0, min(len(self._shown) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * self._page_rows)
+
+    def action_jump(self, where: int) -> None:
+        if self._shown:
+            self.cursor = where % len(self._shown)
+
+    def action_select(self) -> None:
+        execution_id = self.highlighted_id()
+        if execution_id is not None:
+            self.post_message(self.Selected(execution_id))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self._shown):
+            if index == self.cursor:
+                self.action_select()
+            self.cursor = index
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._rows_in_view_changed()
+
+    def _rows_in_view_changed(self) -> None:
+        top = int(self.scroll_y)
+        wanted = tuple(row.id for row in self._shown[top : top + 2 * self._page_rows])
+        if wanted != self._last_wanted:
+            self._last_wanted = wanted
+            # This runs after a refresh, in the app's context: without naming the table as the sender, the
+            # message would stop at the screen (Textual does not bubble a message back to its sender).
+            self.post_message(self.WantedChanged(wanted).set_sender(self))
+        self._want_more_if_near_end()
+
+    def _want_more_if_near_end(self) -> None:
+        last_in_view = int(self.scroll_y) + self._page_rows
+        if max(self.cursor, last_in_view) >= len(self._shown) - LOOKAHEAD_ROWS:
+            self.post_message(self.MoreWanted())
