@@ -80,7 +80,7 @@ async def one_end_to_end_run(url: str) -> dict[str, float]:
         await pilot.pause()
         idle_rss = rss_mb()
         drawn = asyncio.Event()
-        screen = app.main_screen
+        screen = app.execution_screen
 
         def first_screen() -> None:
             drawn.set()

@@ -34,27 +34,28 @@ def synthetic(count: int) -> list[dict[str, Any]]:
 
 
 async def measure(url: str) -> tuple[list[float], float, float]:
+    from textual.message import Message
+
     from riza_tui.api.settings import ClientSettings
     from riza_tui.tui.app import RizaApp
-    from riza_tui.tui.widgets.triage_list import TriageList
+    from riza_tui.tui.messages import ListChanged
+    from riza_tui.tui.widgets.triage_table import TriageTable
 
     app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
     page_seconds: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        triage = app.main_screen.query_one(TriageList)
-        recent = triage.table
-        recent.focus()
-        await pilot.pause()
-        appended = asyncio.Event()
-        page_arrived = triage.page_arrived
+    appended = asyncio.Event()
 
-        def timed_page_arrived(*, complete: bool, new_ids: set[str] | None = None) -> None:
-            page_arrived(complete=complete, new_ids=new_ids)
+    def page_drawn(message: Message) -> None:
+        """A page reached the list screen: the frame after it shows the new rows."""
+        if isinstance(message, ListChanged):
             app.call_after_refresh(appended.set)
 
-        triage.page_arrived = timed_page_arrived  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40), message_hook=page_drawn) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        recent = app.screen.query_one(TriageTable)
+        recent.focus()
+        await pilot.pause()
         top_key = await key_seconds(app, recent)
         while len(recent.shown) < EXECUTIONS:
             appended.clear()

@@ -58,7 +58,7 @@ async def app_seconds(url: str, execution_id: str, other_id: str) -> float:
             if state.phase == "loaded":
                 app.call_after_refresh(drawn.set)
 
-        screen = app.main_screen
+        screen = app.execution_screen
         screen.watch(screen, "state", on_state, init=False)
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -25,22 +25,22 @@ async def hydrate_once(url: str) -> tuple[float, int, int]:
 
     from riza_tui.api.settings import ClientSettings
     from riza_tui.tui.app import RizaApp
-    from riza_tui.tui.messages import ListPageArrived
+    from riza_tui.tui.messages import ListChanged
     from riza_tui.tui.widgets.triage_table import TriageTable
 
     arrived: list[float] = []
 
     def hook(message: Message) -> None:
-        if isinstance(message, ListPageArrived) and not arrived:
+        if isinstance(message, ListChanged) and app.session.store.rows and not arrived:
             arrived.append(time.perf_counter())
 
     app = RizaApp(ClientSettings(api_key=API_KEY, base_url=url), server_label="bench")
     async with app.run_test(size=(160, 50), message_hook=hook) as pilot:
-        table = app.main_screen.query_one(TriageTable)
+        table = app.screen.query_one(TriageTable)
         while not table.shown:
             await asyncio.sleep(0.001)
         rows = table.scrollable_content_region.height - 1
-        while any(table.facts(row.id) is None for row in table.shown[:rows]):
+        while any(app.session.store.facts(row.id) is None for row in table.shown[:rows]):
             await asyncio.sleep(0.001)
         filled = asyncio.Event()
         app.call_after_refresh(filled.set)
@@ -48,7 +48,7 @@ async def hydrate_once(url: str) -> tuple[float, int, int]:
         seconds = time.perf_counter() - arrived[0]
         await app.workers.wait_for_complete()
         await pilot.pause()
-        fetched = len(app.store)
+        fetched = len(app.session.store)
     return seconds, rows, fetched
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from textual.command import CommandList
 from textual.content import Content
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
+from riza_tui.core.session import LookupState
 from riza_tui.safety.sanitize import UNSAFE_CHARS
 from riza_tui.tui.app import RizaApp
+from riza_tui.tui.screens.list import ListScreen
 from riza_tui.tui.widgets.summary import SummaryStrip
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
@@ -16,16 +21,43 @@ from tests.conftest import settle
 WIDE = (120, 40)
 
 
+def lookup_of(app: RizaApp) -> LookupState:
+    """Where the app's lookup stands (there is one once an execution was asked for)."""
+    assert app.session.lookup is not None, "no execution was asked for"
+    return app.session.lookup
+
+
 def summary_of(app: RizaApp) -> str:
-    return str(app.main_screen.query_one(SummaryStrip).render())
+    return str(app.screen.query_one(SummaryStrip).render())
 
 
 def pane(app: RizaApp, name: str) -> TextView:
-    return app.main_screen.query_one(f"#{name}", TextView)
+    return app.screen.query_one(f"#{name}", TextView)
 
 
 def title_of(markup: str | None) -> str:
     return Content.from_markup(markup or "").plain
+
+
+def toasts(app: RizaApp) -> str:
+    """The notifications on screen, as drawn."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
+
+
+def shown(view: TextView) -> str:
+    """A pane's text as it shows it (what y copies): escapes visible, colours dropped."""
+    return view.shown_text()
+
+
+def rendered_text(widget: Widget) -> str:
+    """What a widget draws, line by line, through its real render path."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def palette_hits(app: RizaApp) -> list[str]:
+    """The command palette's hits as listed, with their help lines."""
+    return [str(option.prompt) for option in app.screen.query_one(CommandList).options]
 
 
 def screen_text(app: RizaApp) -> str:
@@ -33,13 +65,16 @@ def screen_text(app: RizaApp) -> str:
 
 
 def body(app: RizaApp) -> str:
-    return str(app.main_screen.query_one(ContentSwitcher).current)
+    """Which view is on screen: "list", or the execution screen's body ("detail", "raw" or "error")."""
+    if isinstance(app.screen, ListScreen):
+        return "list"
+    return str(app.screen.query_one(ContentSwitcher).current)
 
 
 async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> TriageTable:
     """The app at rest on its list view, with the table focused so single keys reach it."""
     await settle(pilot)
-    table = app.main_screen.query_one(TriageTable)
+    table = app.screen.query_one(TriageTable)
     table.focus()
     await pilot.pause()
     return table
@@ -47,12 +82,12 @@ async def focused_recent_list(app: RizaApp, pilot: Pilot[None]) -> TriageTable:
 
 def list_heading(app: RizaApp) -> str:
     """The line above the table: what is listed, how many loaded, watch mode, errors."""
-    return str(app.main_screen.query_one("#list-heading").render())
+    return str(app.screen.query_one("#list-heading").render())
 
 
 def table_rows(app: RizaApp) -> list[str]:
     """The table as drawn: its header line and the rows on screen."""
-    table = app.main_screen.query_one(TriageTable)
+    table = app.screen.query_one(TriageTable)
     return [table.render_line(y).text.rstrip() for y in range(table.scrollable_content_region.height)]
 
 

@@ -120,12 +120,26 @@ def make_app(settings: ClientSettings) -> Callable[..., RizaApp]:
     return make
 
 
+LONG_RUNNING_GROUPS = frozenset({"watch"})  # workers that run until stopped: settling never waits for them
+
+
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every worker (lookups, list loads, thread highlighters) is done and the screen is drawn."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until every worker that ends (lookups, list pages, row details, highlighters, searches) is done
+    and what it started is drawn; watch mode runs until stopped, so it is not waited for (as harlequin's
+    ``wait_for_workers`` leaves out its long-running ones). Work that starts more work (a page, then its
+    rows' details) is waited for round after round."""
+    for _ in range(100):  # a bound on rounds, not on time: each round waits for real work to end
+        pending = [
+            worker for worker in pilot.app.workers if worker.group not in LONG_RUNNING_GROUPS and not worker.is_finished
+        ]
+        if not pending:
+            await pilot.pause()
+            if not any(w.group not in LONG_RUNNING_GROUPS and not w.is_finished for w in pilot.app.workers):
+                return
+            continue
+        await pilot.app.workers.wait_for_complete(pending)
+        await pilot.pause()
+    raise AssertionError("workers kept starting new work: the app never settled")
 
 
 def pane_lines(pane: TextView) -> list[str]:

@@ -19,7 +19,17 @@ from riza_tui.tui.widgets.detail import DetailPane
 from riza_tui.tui.widgets.lookup_bar import LookupBar
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, body, fully_on_screen, pane, press_and_settle, screen_text, summary_of, title_of
+from tests.app_helpers import (
+    WIDE,
+    body,
+    fully_on_screen,
+    lookup_of,
+    pane,
+    press_and_settle,
+    rendered_text,
+    summary_of,
+    title_of,
+)
 from tests.conftest import find, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -112,11 +122,11 @@ async def test_escape_cancels_a_slow_lookup(make_app: Callable[..., RizaApp], se
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await start_slow_lookup(pilot, server)
-        assert app.main_screen.state.phase == "loading"
+        assert lookup_of(app).phase == "loading"
         assert "looking up exec_slow" in summary_of(app)
         await pilot.press("escape")
         await settle(pilot)
-        state = app.main_screen.state
+        state = lookup_of(app)
         assert state.phase == "cancelled"
         assert "cancelled lookup of exec_slow" in summary_of(app)
 
@@ -127,11 +137,11 @@ async def test_new_lookup_replaces_the_one_in_flight(
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await start_slow_lookup(pilot, server)
-        app.main_screen.query_one(LookupBar).value = store.records[0]["id"]
+        app.screen.query_one(LookupBar).value = store.records[0]["id"]
         await pilot.press("enter")
         await settle(pilot)
-        assert app.main_screen.state.phase == "loaded"
-        assert app.main_screen.state.execution_id == store.records[0]["id"]
+        assert lookup_of(app).phase == "loaded"
+        assert lookup_of(app).execution_id == store.records[0]["id"]
 
 
 async def test_secrets_are_masked_until_revealed(make_app: Callable[..., RizaApp], store: ServerData) -> None:
@@ -186,7 +196,7 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
         built_on.append(threading.current_thread().name)
         return real_pretty_json(value)
 
-    monkeypatch.setattr("riza_tui.tui.screens.execution_parts.pretty_json", recording_pretty_json)
+    monkeypatch.setattr("riza_tui.tui.widgets.execution_view.pretty_json", recording_pretty_json)
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await press_and_settle(pilot, "j")
@@ -196,16 +206,27 @@ async def test_raw_view_of_a_big_body_is_built_off_the_ui_thread(
         assert record["id"] in "\n".join(pane_lines(pane(app, "raw")))
 
 
-async def test_help_lists_the_keys(make_app: Callable[..., RizaApp]) -> None:
-    app = make_app()
+async def test_help_lists_every_key_the_key_bar_offers_with_the_same_key(
+    make_app: Callable[..., RizaApp], store: ServerData
+) -> None:
+    app = make_app(find(store, of_type("script"))["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
+        execution_screen = app.screen
+        offered = [
+            (app.get_key_display(binding), binding.tooltip)
+            for _node, binding, enabled, _tip in execution_screen.active_bindings.values()
+            if binding.show and enabled
+        ]
+        assert len(offered) >= 8, "the execution screen and its focused pane offer their keys"
         await pilot.press("question_mark")
         await pilot.pause()
-        assert "reveal / hide masked secrets" in screen_text(app)
+        rows = [line.strip() for line in rendered_text(app.screen.query_one("#help-keys")).splitlines()]
+        for key, meaning in offered:
+            assert any(row.startswith(key) and meaning[:40] in row for row in rows), f"{key}: {meaning}"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is app.main_screen
+        assert app.screen is execution_screen
 
 
 async def test_zoom_fills_the_screen_with_one_pane(make_app: Callable[..., RizaApp], store: ServerData) -> None:
@@ -227,8 +248,8 @@ async def test_80x24_stacks_panes_and_scrolls_to_them(make_app: Callable[..., Ri
     app = make_app(record["id"])
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.main_screen.has_class("-narrow")
-        detail = app.main_screen.query_one(DetailPane)
+        assert app.screen.has_class("-narrow")
+        detail = app.screen.query_one(DetailPane)
         assert detail.max_scroll_y > 0, "panes that do not fit are reached by scrolling"
         assert pane(app, "code").region.width >= 76, "one column at 80 wide"
         assert app.focused is pane(app, "stderr")
@@ -243,9 +264,9 @@ async def test_no_api_key_says_how_to_set_one(make_app: Callable[..., RizaApp], 
     app = make_app("exec_anything", api_key=None)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        text = str(app.main_screen.query_one("#list-heading", Static).render())
+        text = str(app.screen.query_one("#list-heading", Static).render())
         assert "export RIZA_API_KEY" in text and "riza-tui --demo" in text
-        assert not app.main_screen.query_one(TriageTable).display
+        assert not app.screen.query_one(TriageTable).display
         assert server.requests == []
 
 

@@ -10,6 +10,7 @@ from textual.widgets import ContentSwitcher, Static
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.text_view import TextView
+from tests.app_helpers import lookup_of
 from tests.conftest import pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -17,7 +18,7 @@ WIDE = (120, 40)
 
 
 def error_message(app: RizaApp) -> str:
-    return str(app.main_screen.query_one("#error-message", Static).render())
+    return str(app.screen.query_one("#error-message", Static).render())
 
 
 async def lookup_and_settle(app: RizaApp, pilot: object, execution_id: str) -> None:
@@ -52,14 +53,14 @@ async def test_error_kinds(
     app = make_app("exec_broken", max_retries=2 if len(faults) == 3 else 0)
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_broken")
-        assert app.main_screen.query_one(ContentSwitcher).current == "error"
+        assert app.screen.query_one(ContentSwitcher).current == "error"
         message = error_message(app)
         assert expected in message and "exec_broken" in message
         assert hint in message
         assert app.is_running
         await pilot.press("ctrl+l", *"exec_next", "enter")
         await settle(pilot)
-        assert app.main_screen.state.execution_id == "exec_next", "the app keeps taking lookups after an error"
+        assert lookup_of(app).execution_id == "exec_next", "the app keeps taking lookups after an error"
 
 
 async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp], server: ScriptedServer) -> None:
@@ -69,7 +70,7 @@ async def test_invalid_body_offers_the_raw_body(make_app: Callable[..., RizaApp]
     app = make_app("exec_x")
     async with app.run_test(size=WIDE) as pilot:
         await lookup_and_settle(app, pilot, "exec_x")
-        body = app.main_screen.query_one("#error-body", TextView)
+        body = app.screen.query_one("#error-body", TextView)
         assert body.display
         assert any('"exit_code": "zero"' in line for line in pane_lines(body))
         assert "exit_code" in error_message(app) and "duration" in error_message(app)
@@ -136,14 +137,14 @@ async def test_a_display_bug_shows_the_raw_json_instead_of_crashing(
     def broken_view(_execution: object) -> None:
         raise ValueError("layout exploded")
 
-    monkeypatch.setattr("riza_tui.tui.screens.execution.build_view", broken_view)
+    monkeypatch.setattr("riza_tui.tui.widgets.execution_view.build_view", broken_view)
     record = store.records[0]
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.main_screen.query_one(ContentSwitcher).current == "error"
+        assert app.screen.query_one(ContentSwitcher).current == "error"
         message = error_message(app)
         assert "Could not display this execution" in message and "ValueError: layout exploded" in message
-        raw = "\n".join(pane_lines(app.main_screen.query_one("#error-body", TextView)))
+        raw = "\n".join(pane_lines(app.screen.query_one("#error-body", TextView)))
         assert record["id"] in raw
         assert app.is_running

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +19,7 @@ from riza_tui.api.errors import (
     TimeoutFailedError,
 )
 from riza_tui.api.models import FunctionDetails, ScriptDetails, ToolDetails, UnknownDetails
+from riza_tui.api.settings import ClientSettings
 from riza_tui.server.data import ServerData
 from tests.conftest import find, of_type
 from tests.loopback import Fault, ScriptedServer
@@ -115,11 +115,16 @@ async def test_gives_up_after_two_retries(client: RizaClient, server: ScriptedSe
     assert len(server.requests) == 3
 
 
-async def test_429_honours_retry_after(client: RizaClient, server: ScriptedServer, store: ServerData) -> None:
-    server.add_fault(Fault(429, b'{"code":8,"message":"slow down"}', headers={"Retry-After": "0.4"}))
-    started = time.perf_counter()
-    await client.retrieve(store.records[0]["id"])
-    assert time.perf_counter() - started >= 0.4
+async def test_429_honours_retry_after(settings: ClientSettings, server: ScriptedServer, store: ServerData) -> None:
+    waited: list[float] = []
+
+    async def record_wait(seconds: float) -> None:
+        waited.append(seconds)
+
+    server.add_fault(Fault(429, b'{"code":8,"message":"slow down"}', headers={"Retry-After": "2.5"}))
+    async with RizaClient(settings, sleep=record_wait) as client:
+        await client.retrieve(store.records[0]["id"])
+    assert waited == [2.5], "the client waited what the server asked, not its own backoff"
     assert len(server.requests) == 2
 
 
@@ -138,10 +143,10 @@ async def test_other_4xx_is_not_retried(client: RizaClient, server: ScriptedServ
 
 async def test_timeout_is_a_clear_error(make_client: Callable[..., RizaClient], server: ScriptedServer) -> None:
     server.hold("/v1/executions/exec_slow")
-    async with make_client(timeout=0.2, max_retries=0) as impatient:
+    async with make_client(timeout=0.05, max_retries=0) as impatient:
         with pytest.raises(TimeoutFailedError) as caught:
             await impatient.retrieve("exec_slow")
-    assert "within 0.2 s" in str(caught.value)
+    assert "within 0.05 s" in str(caught.value)
 
 
 async def test_non_json_body(client: RizaClient, server: ScriptedServer) -> None:

@@ -17,7 +17,7 @@ from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.screens.diff import DiffScreen
 from riza_tui.tui.widgets.text_view import TextView
-from tests.app_helpers import body, pane, press_and_settle
+from tests.app_helpers import body, pane, press_and_settle, toasts
 from tests.conftest import Record, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
 
@@ -160,7 +160,7 @@ async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaAp
     app = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
-        provider = RizaCommands(app.main_screen)
+        provider = RizaCommands(app.screen)
         titles = [hit.text for hit in [hit async for hit in provider.discover()]]
         assert "Failures only: toggle" in titles and "Watch for new executions: toggle" in titles
         assert "Copy the focused pane" not in titles and "Compare with the marked execution" not in titles
@@ -169,25 +169,27 @@ async def test_palette_offers_only_what_works_now(make_app: Callable[..., RizaAp
 async def test_y_copies_the_pane_as_shown_and_Y_the_id_and_m_toggles(make_app: Callable[..., RizaApp]) -> None:
     with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_bad", base_url=two.url, api_key="k")
-        async with app.run_test(size=(140, 50)) as pilot:
+        async with app.run_test(size=(140, 50), notifications=True) as pilot:
             await settle(pilot)
             await press_and_settle(pilot, "y")
             assert app.clipboard == "Traceback (most recent call last):\nKeyError: 'x'"
-            assert any("Copied stderr: 2 lines" in str(note.message) for note in app._notifications)
+            assert "Copied stderr: 2 lines" in toasts(app)
             await press_and_settle(pilot, "Y")
             assert app.clipboard == "exec_bad"
             await press_and_settle(pilot, "m")
-            assert app.main_screen.marked_id == "exec_bad"
+            assert app.session.marked_id == "exec_bad"
             await press_and_settle(pilot, "m")
-            assert app.main_screen.marked_id == "" and not app.main_screen.check_action("diff", ())
+            assert app.session.marked_id == "" and not app.screen.check_action("diff", ())
             await press_and_settle(pilot, "s", "e")
-            assert any("Hide secrets first" in str(note.message) for note in app._notifications)
+            assert "Hide secrets first" in toasts(app)
 
 
 async def test_pager_says_so_where_the_app_cannot_suspend(make_app: Callable[..., RizaApp]) -> None:
     with ScriptedServer(ServerData(PAIR), api_key="k") as two:
         app = make_app("exec_bad", base_url=two.url, api_key="k")
-        async with app.run_test(size=(140, 50)) as pilot:  # headless: there is no terminal to hand over
+        async with app.run_test(
+            size=(140, 50), notifications=True
+        ) as pilot:  # headless: there is no terminal to hand over
             await press_and_settle(pilot, "o")
-            assert any("cannot hand over" in str(note.message) for note in app._notifications)
+            assert "cannot hand over" in toasts(app)
             assert app.is_running

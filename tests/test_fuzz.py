@@ -25,7 +25,7 @@ from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.summary import SummaryStrip
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import assert_terminal_safe, screen_is_encodable
+from tests.app_helpers import assert_terminal_safe, lookup_of, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH, broken_bodies, from_spec, fuzz_settings, spec_executions
 from tests.loopback import Fault, ScriptedServer
@@ -91,19 +91,19 @@ async def render_each(executions: list[dict[str, Any]]) -> None:
         app = RizaApp(settings_for(server), server_label="fuzz")
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
-            recent = app.main_screen.query_one(TriageTable)
+            recent = app.screen.query_one(TriageTable)
             assert len(recent.shown) == len(executions)
-            assert str(app.main_screen.query_one("#list-heading").render()).endswith(f"all {len(executions)} loaded")
+            assert str(app.screen.query_one("#list-heading").render()).endswith(f"all {len(executions)} loaded")
             screen_is_encodable(app)
             for raw in executions:
                 app.lookup(FUZZED_ID, reload=True)
                 await settle(pilot)
-                state = app.main_screen.state
+                state = lookup_of(app)
                 assert state.phase == "loaded", state.error
-                fetched = app.main_screen.fetched
+                fetched = app.execution_screen.fetched
                 assert fetched is not None and fetched.raw == raw
-                assert app.main_screen.query_one(ContentSwitcher).current in ("detail", "raw")
-                assert sanitize(raw["id"]) in str(app.main_screen.query_one(SummaryStrip).render())
+                assert app.screen.query_one(ContentSwitcher).current in ("detail", "raw")
+                assert sanitize(raw["id"]) in str(app.screen.query_one(SummaryStrip).render())
                 screen_is_encodable(app)
                 await pilot.press("j", "s")
                 await settle(pilot)
@@ -162,12 +162,12 @@ def test_broken_bodies_leave_the_app_running(bodies: list[bytes]) -> None:
                 for _body in bodies:
                     app.lookup(FUZZED_ID)
                     await settle(pilot)
-                    state = app.main_screen.state
+                    state = lookup_of(app)
                     assert state.phase in ("loaded", "failed")
                     if state.phase == "failed":
                         assert isinstance(state.error, InvalidResponseError), state.error
                         assert "Traceback" not in state.error.message
-                        assert app.main_screen.query_one(ContentSwitcher).current == "error"
+                        assert app.screen.query_one(ContentSwitcher).current == "error"
                     screen_is_encodable(app)  # (a bundled stderr may hold a Python traceback: that is data)
                 assert app.is_running
 

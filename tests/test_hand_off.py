@@ -45,6 +45,7 @@ def recording_tool(folder: Path, name: str) -> Path:
     script.write_text(
         "#!/bin/sh\n"
         f'if [ -n "$1" ]; then cat "$1" > {received}; echo "$1" > {received}.path; else cat > {received}; fi\n'
+        f"printf '{name.upper()}-HAS-IT'\n"  # on the terminal, once everything is written: what the test waits on
     )
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return received
@@ -61,12 +62,12 @@ def test_pager_and_editor_receive_the_sanitised_masked_text(
     with app_in_pty(server, str(record["id"]), size=(120, 40), env=env) as (process, parent):
         assert b"TypeError" in read_until(parent, b"TypeError", time.monotonic() + 30)
         os.write(parent, b"o")
-        deadline = time.monotonic() + 30
-        while not paged.exists() and time.monotonic() < deadline:
-            read_until(parent, b"\x00", time.monotonic() + 0.2)
+        assert b"PAGER-HAS-IT" in read_until(parent, b"PAGER-HAS-IT", time.monotonic() + 30)
+        assert b"TypeError" in read_until(parent, b"TypeError", time.monotonic() + 30), "the app is back"
         os.write(parent, b"e")
-        while not edited.exists() and time.monotonic() < deadline:
-            read_until(parent, b"\x00", time.monotonic() + 0.2)
+        assert b"EDITOR-HAS-IT" in read_until(parent, b"EDITOR-HAS-IT", time.monotonic() + 30)
+        # Keys typed before the app has taken the terminal back are flushed by Textual: wait for its redraw.
+        assert b"TypeError" in read_until(parent, b"TypeError", time.monotonic() + 30), "the app is back"
         quit_app(process, parent)
     stderr = paged.read_text()
     assert "TypeError: Cannot read properties of undefined" in stderr

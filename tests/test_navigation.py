@@ -18,8 +18,8 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert body(app) == "welcome"
-        recent = app.main_screen.query_one(TriageTable)
+        assert body(app) == "list"
+        recent = app.screen.query_one(TriageTable)
         assert app.focused is recent, "the list's keys work from the first screen"
         assert len(recent.shown) == 100, "one page until the user scrolls near its end"
         assert recent.shown[0].id == store.records[0]["id"]
@@ -28,13 +28,13 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         await pilot.press("ctrl+l", *f"  {target} ", "enter")
         await settle(pilot)
         assert target in summary_of(app)
-        assert app.main_screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
+        assert app.screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
         await press_and_settle(pilot, "b")
-        assert body(app) == "welcome"
+        assert body(app) == "list"
         await pilot.press("down", "enter")
         await settle(pilot)
         assert store.records[1]["id"] in summary_of(app)
-        assert app.main_screen.query_one(LookupBar).value == store.records[1]["id"], "like an address bar"
+        assert app.screen.query_one(LookupBar).value == store.records[1]["id"], "like an address bar"
 
 
 async def test_failures_filter_reloads_the_recent_list(
@@ -77,7 +77,7 @@ async def test_opening_on_an_id_lists_recent_executions_only_when_asked(
         await settle(pilot)
         assert [r.raw_path for r in server.requests] == [f"/v1/executions/{store.records[5]['id']}"]
         await press_and_settle(pilot, "b")
-        recent = app.main_screen.query_one(TriageTable)
+        recent = app.screen.query_one(TriageTable)
         assert app.focused is recent and len(recent.shown) == 100
 
 
@@ -87,15 +87,15 @@ async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        keys = str(app.main_screen.query_one(KeyBar).render())
+        keys = str(app.screen.query_one(KeyBar).render())
         assert "Failures" in keys and "Filter" in keys and "Raw JSON" not in keys
         await pilot.press("ctrl+l")
-        assert str(app.main_screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^p", "Commands"], (
+        assert str(app.screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^p", "Commands"], (
             "while typing an ID, letters are text, not keys"
         )
         await pilot.press(*store.records[0]["id"], "enter")
         await settle(pilot)
-        keys = str(app.main_screen.query_one(KeyBar).render())
+        keys = str(app.screen.query_one(KeyBar).render())
         assert "Raw JSON" in keys and "Secrets" in keys and "Failures" not in keys
         offset = keys.index("Raw JSON")
         await pilot.click(KeyBar, offset=(offset, 0))

@@ -31,7 +31,7 @@ from riza_tui.api.models import Execution
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.show import run_show
 from riza_tui.tui.app import RizaApp
-from tests.app_helpers import assert_terminal_safe, screen_is_encodable
+from tests.app_helpers import assert_terminal_safe, lookup_of, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH
 
@@ -161,9 +161,9 @@ async def test_app_survives_random_executions(prism_url: str) -> None:
         for number in range(APP_LOOKUPS):
             app.lookup(f"exec_prism_{number}")
             await settle(pilot)
-            state = app.main_screen.state
+            state = lookup_of(app)
             assert state.phase == "loaded", state.error
-            assert app.main_screen.query_one(ContentSwitcher).current in ("detail", "raw")
+            assert app.screen.query_one(ContentSwitcher).current in ("detail", "raw")
             if number % 10 == 0:
                 await pilot.press("j", "s")
                 await settle(pilot)

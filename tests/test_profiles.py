@@ -103,7 +103,7 @@ async def test_header_names_profile_and_host_and_the_palette_switches(
         app = RizaApp(ClientSettings(api_key="test-key", base_url="http://127.0.0.1:1"), profile="first")
         async with app.run_test(size=(120, 30)) as pilot:
             await settle(pilot)
-            header = str(app.main_screen.query_one("#server").render())
+            header = str(app.screen.query_one("#server").render())
             assert header == "first · 127.0.0.1:1" and "test-key" not in header
             await pilot.press("ctrl+p", *"switch profile")
             await pilot.pause()
@@ -111,6 +111,6 @@ async def test_header_names_profile_and_host_and_the_palette_switches(
             await pilot.pause()
             await pilot.press("enter")
             await settle(pilot)
-            assert str(app.main_screen.query_one("#server").render()) == f"other · {other.url.split('//')[1]}"
+            assert str(app.screen.query_one("#server").render()) == f"other · {other.url.split('//')[1]}"
             assert "all 3 loaded" in list_heading(app)
             assert other.requests and other.requests[0].headers["authorization"] == "Bearer other-key"

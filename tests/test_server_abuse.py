@@ -8,6 +8,7 @@ import socket
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import closing
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -25,8 +26,8 @@ def plain_server(store: ServerData) -> Iterator[EmbeddedServer]:
 
 
 def connect(server: EmbeddedServer) -> socket.socket:
-    host, port = server._httpd.server_address[:2]
-    sock = socket.create_connection((str(host), int(port)), timeout=SAFETY_TIMEOUT)
+    where = urlsplit(server.url)
+    sock = socket.create_connection((str(where.hostname), int(where.port or 0)), timeout=SAFETY_TIMEOUT)
     return sock
 
 

@@ -13,7 +13,7 @@ from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.lookup_bar import LookupBar
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import body, focused_recent_list, list_heading, press_and_settle, summary_of, table_rows
+from tests.app_helpers import body, focused_recent_list, list_heading, press_and_settle, summary_of, table_rows, toasts
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
 
@@ -40,7 +40,7 @@ async def test_table_has_headers_and_fills_columns_for_the_rows_on_screen_only(
         assert len(fetched) == len(set(fetched)), "each row once"
         failing = next(index for index, record in enumerate(store.records[:on_screen]) if record["exit_code"] == 1)
         row = rows[1 + failing]
-        assert "1 error" in row and any(kind in row for kind in ("script", "function", "tool"))
+        assert "1 (error)" in row and any(kind in row for kind in ("script", "function", "tool"))
         assert max(len(row) for row in rows) >= 155, "the error line reaches the right edge at 160 columns"
 
 
@@ -57,7 +57,7 @@ async def test_error_line_and_exit_meaning_for_an_out_of_memory_kill(
         oom = [record["id"] for record in store.records if record["exit_code"] == 137]
         assert [execution.id for execution in table.shown] == oom, "the filter pulls in pages until it has them"
         assert f"{len(oom)} of {len(store)} loaded match (" in list_heading(app)
-        assert "137 killed — out of memory?" in table_rows(app)[1]
+        assert "137 (killed — out of memory?)" in table_rows(app)[1]
         assert "Killed: process exceeded" in table_rows(app)[1]
         await pilot.press("enter")
         await settle(pilot)
@@ -146,7 +146,7 @@ async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
     newest, *older = store.records
     with ScriptedServer(ServerData(older), api_key="k") as moving:
         app = make_app(base_url=moving.url, api_key="k")
-        async with app.run_test(size=TALL) as pilot:
+        async with app.run_test(size=TALL, notifications=True) as pilot:
             table = await focused_recent_list(app, pilot)
             await pilot.press("down", "down")
             on = table.highlighted_id()
@@ -157,7 +157,7 @@ async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
             await settle(pilot)
             assert [execution.id for execution in table.shown[:2]] == [newest["id"], older[0]["id"]]
             assert table.highlighted_id() == on, "the cursor stays on its execution"
-            assert any("1 new execution" in str(note.message) for note in app._notifications)
+            assert "1 new execution" in toasts(app)
             # The polling loop itself runs until W again; waiting on all workers would wait for ever.
             await pilot.press("W")
             await pilot.pause()
@@ -186,7 +186,7 @@ async def test_back_and_forward_between_opened_executions(
         assert first in summary_of(app)
         assert len(server.requests) == requests, "opened from the store, at once"
         await press_and_settle(pilot, "escape")
-        assert body(app) == "welcome", "Escape goes back to the list"
+        assert body(app) == "list", "Escape goes back to the list"
         await press_and_settle(pilot, "left_square_bracket")
         assert first in summary_of(app)
 
@@ -197,7 +197,7 @@ async def test_history_suggests_and_persists_across_runs(make_app: Callable[...,
     async with app.run_test(size=TALL) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+l")
-        app.main_screen.query_one(LookupBar).post_message(
+        app.screen.query_one(LookupBar).post_message(
             events.Paste(f"https://dashboard.riza.io/executions/{target}?tab=logs")
         )
         await pilot.press("enter")
@@ -209,8 +209,8 @@ async def test_history_suggests_and_persists_across_runs(make_app: Callable[...,
         await settle(pilot)
         await pilot.press("ctrl+l", *target[:12])
         await settle(pilot)
-        lookup = again.main_screen.query_one(LookupBar)
-        assert lookup._suggestion == target, "suggested from the last run's history"
+        lookup = again.screen.query_one(LookupBar)
+        assert lookup.render_line(0).text.strip() == target, "the rest of the ID is suggested from the last run"
         await pilot.press("right", "enter")
         await settle(pilot)
         assert target in summary_of(again)
@@ -236,8 +236,8 @@ async def test_q_quits_unless_typing(make_app: Callable[..., RizaApp]) -> None:
         await settle(pilot)
         await pilot.press("ctrl+l", "q")
         await pilot.pause()
-        assert app.is_running and app.main_screen.query_one(LookupBar).value.endswith("q")
-        app.main_screen.set_focus(app.main_screen.query_one(TriageTable))
+        assert app.is_running and app.screen.query_one(LookupBar).value.endswith("q")
+        app.screen.set_focus(app.screen.query_one(TriageTable))
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0 and not app.is_running
@@ -256,7 +256,7 @@ async def test_watch_backs_off_on_errors_and_says_so(make_app: Callable[..., Riz
             if "watch error" in list_heading(app):
                 break
         assert "watch error: HTTP 503: list backend down; retrying in 10 s" in list_heading(app)
-        assert len(app.main_screen.query_one(TriageTable).shown) == 100, "the rows shown stay"
+        assert len(app.screen.query_one(TriageTable).shown) == 100, "the rows shown stay"
         await pilot.press("W")
         await settle(pilot)
         assert "watch" not in list_heading(app)

@@ -9,7 +9,7 @@ import json
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -74,8 +74,16 @@ class _Reply:
 class RizaClient:
     """Retrieve and list executions. Every failure surfaces as a :class:`RizaError`."""
 
-    def __init__(self, settings: ClientSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """``sleep`` waits between retries (tests pass one that records the delay instead of waiting it)."""
         self.settings = settings
+        self._sleep = sleep
         self.shown_url = display_url(settings.base_url)
         self._secrets = _secrets_of(settings)
         headers = {"User-Agent": f"riza-tui/{__version__} httpx/{httpx.__version__}", "Accept": "application/json"}
@@ -191,7 +199,7 @@ class RizaClient:
             if delay >= left:
                 error.hint = f"the server asked to retry after {delay:g} s; only {max(left, 0):.1f} s of --timeout left"
                 raise self._scrubbed(error)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
             retries += 1
 
     def _scrubbed(self, error: RizaError) -> RizaError:

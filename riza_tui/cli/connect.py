@@ -30,7 +30,7 @@ def chosen_profile(options: argparse.Namespace, config: Config) -> Profile | Non
 
 def settings_for(options: argparse.Namespace) -> ClientSettings:
     """Flags over the environment over the profile; a bad RIZA_BASE_URL is a usage error like a bad --base-url.
-    Sets ``options.profile_name`` and ``options.theme`` from the config file."""
+    Sets ``options.profile_name``, ``options.theme`` and ``options.config`` from the config file."""
     try:
         config = load_config()
         profile = chosen_profile(options, config)
@@ -41,11 +41,25 @@ def settings_for(options: argparse.Namespace) -> ClientSettings:
         raise SettingsError(str(error)) from None
     options.profile_name = profile.name if profile is not None else None
     options.theme = config.theme
+    options.config = config
     try:
         check_base_url(settings.base_url)
     except ValueError as error:
         raise SettingsError(f"RIZA_BASE_URL {error}") from None
     return settings
+
+
+def checked_keymap(config: Config) -> dict[str, str]:
+    """The config's [keymap], checked against the app's keys (ids, key names, clashes)."""
+    if not config.keymap:
+        return {}
+    from riza_tui.tui.keys import KeymapError, check_keymap
+
+    try:
+        return check_keymap(config.keymap)
+    except KeymapError as error:
+        line = config.keymap_lines.get(error.key_id, 1)
+        raise SettingsError(f"{config.path}:{line}: keymap.{error.key_id}: {error}") from None
 
 
 def run_connected(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.args import EXIT_USAGE
-from riza_tui.cli.connect import SettingsError, settings_for
+from riza_tui.cli.connect import SettingsError, checked_keymap, settings_for
 
 if TYPE_CHECKING:
     from riza_tui.tui.app import RizaApp
@@ -33,6 +33,7 @@ def launch_app(options: argparse.Namespace) -> int:
             )
     try:
         settings = settings_for(options)
+        keymap = checked_keymap(options.config)
     except SettingsError as error:
         return usage_error(str(error))
     return run_to_exit(
@@ -42,6 +43,7 @@ def launch_app(options: argparse.Namespace) -> int:
             watch_seconds=options.watch or 0,
             profile=options.profile_name,
             theme=options.theme,
+            keymap=keymap,
         )
     )
 

@@ -11,7 +11,7 @@ from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.output import standard_streams
 from riza_tui.cli.show import lacks_key, report_error
 from riza_tui.core.formatting import human_duration, local_time
-from riza_tui.core.triage import exit_meaning
+from riza_tui.core.triage import exit_text
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import one_line
 
@@ -40,8 +40,6 @@ async def run_list(
                     masked, _ = mask_execution(execution.model_dump(mode="json", exclude_none=True))
                     stdout.write(json.dumps(masked, ensure_ascii=True) + "\n")
                 else:
-                    meaning = exit_meaning(execution.exit_code)
-                    exit_text = f"{execution.exit_code} {meaning}".strip()
                     stdout.write(
                         "\t".join(
                             [
@@ -49,7 +47,7 @@ async def run_list(
                                 one_line(local_time(execution.started_at)),
                                 one_line(execution.language),
                                 human_duration(execution.duration),
-                                exit_text,
+                                exit_text(execution.exit_code),
                             ]
                         )
                         + "\n"

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Execution, Fetched, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import human_duration
-from riza_tui.core.triage import exit_meaning
+from riza_tui.core.triage import exit_text
 from riza_tui.core.view import build_view, http_fields, shown_execution
 
 Op = Literal["equal", "delete", "insert", "replace"]
@@ -103,7 +103,6 @@ def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) ->
     env values are compared by a fingerprint of the value as sent, and never shown."""
     execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
     view = build_view(execution)
-    meaning = exit_meaning(execution.exit_code)
     texts = {
         "code": view.code.text if view.code else "",
         "input": view.input.text if view.input else "",
@@ -114,7 +113,7 @@ def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) ->
         "env": _env_text(fetched.execution, key),
         "http": _http_text(execution),
         "limits": _limits_text(execution),
-        "exit code": f"{execution.exit_code} ({meaning})" if meaning else str(execution.exit_code),
+        "exit code": exit_text(execution.exit_code),
         "duration": human_duration(execution.duration),
     }
     if not view.has_details:  # no details, or of a type this version does not know: compare them as JSON

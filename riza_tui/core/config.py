@@ -26,7 +26,7 @@ from typing import Any
 from riza_tui.api.settings import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientSettings, check_base_url
 
 PROFILE_FIELDS = {"base_url", "api_key", "api_key_env", "api_key_command"}
-TOP_FIELDS = {"default_profile", "theme", "profiles"}
+TOP_FIELDS = {"default_profile", "theme", "profiles", "keymap"}
 KEY_COMMAND_TIMEOUT = 10.0
 
 
@@ -49,6 +49,9 @@ class Config:
     profiles: dict[str, Profile] = field(default_factory=dict)
     default_profile: str | None = None
     theme: str | None = None
+    # [keymap]: key id -> keys, as written (the TUI checks the ids and clashes), and the line of each entry
+    keymap: dict[str, str] = field(default_factory=dict)
+    keymap_lines: dict[str, int] = field(default_factory=dict)
 
 
 def config_path() -> Path:
@@ -101,7 +104,17 @@ def load_config(path: Path | None = None) -> Config:
     default = _string(document, "default_profile", None, fail)
     if default is not None and default not in profiles:
         raise fail(None, "default_profile", f"no profile named {default!r}")
-    return Config(path, profiles, default, _string(document, "theme", None, fail))
+    keymap = document.get("keymap", {})
+    if not isinstance(keymap, dict):
+        raise fail(None, "keymap", 'must be a table, like [keymap] with lines such as "list.failures" = "F"')
+    lines: dict[str, int] = {}
+    for key_id, keys in keymap.items():
+        lines[key_id] = (
+            _line_of(text, "keymap", f'"{key_id}"') if f'"{key_id}"' in text else _line_of(text, "keymap", key_id)
+        )
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f'{path}:{lines[key_id]}: keymap.{key_id}: must be a non-empty string of keys, like "F"')
+    return Config(path, profiles, default, _string(document, "theme", None, fail), keymap, lines)
 
 
 def _string(values: dict[str, Any], key: str, table: str | None, fail: Any) -> str | None:

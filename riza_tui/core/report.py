@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from riza_tui.api.models import Execution
-from riza_tui.core.triage import error_line, exit_meaning, failing_line
+from riza_tui.core.triage import error_line, exit_text, failing_line
 from riza_tui.core.view import ExecutionView, TextBlock, build_view
 from riza_tui.safety.sanitize import one_line, program_text, sanitize
 
@@ -37,8 +37,7 @@ def _tail(text: str) -> tuple[str, int]:
 def markdown_report(execution: Execution) -> str:
     """The report of an (already masked) execution."""
     view = build_view(execution)
-    meaning = exit_meaning(execution.exit_code)
-    title = f"exit {execution.exit_code}" + (f" ({meaning})" if meaning else "")
+    title = f"exit {exit_text(execution.exit_code)}"
     out = [f"# Execution `{_cell(execution.id)}` — {title}", "", "| | |", "|---|---|"]
     out += [f"| {_cell(item.label)} | {_cell(item.value)} |" for item in view.summary]
     stderr = view.stderr.text if view.stderr else ""

@@ -1,17 +1,86 @@
-"""The state of one lookup, as the screen's single reactive holds it; the execution itself is in the store."""
+"""What the user is doing, in one UI-free object: the one source of truth that screens read.
+
+The app holds one :class:`Session`. Workers put what they fetch in it (the store, the listing state) and post a
+message; screens react by reading it. Nothing else keeps a copy: the list's filter, failures-only and watch
+state, the trail of opened executions, the marked execution and the connection all live here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from riza_tui.api.errors import RizaError
+from riza_tui.core.history import LookupHistory
+from riza_tui.core.store import ExecutionStore
+from riza_tui.core.trail import Trail
 
-Phase = Literal["idle", "loading", "loaded", "failed", "cancelled"]
+Phase = Literal["loading", "loaded", "failed", "cancelled"]
 
 
 @dataclass(frozen=True)
 class LookupState:
+    """The execution asked for and where its lookup stands; the execution itself is in the store."""
+
     execution_id: str = ""
-    phase: Phase = "idle"
+    phase: Phase = "loading"
     error: RizaError | None = None
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Which server the session talks to, as it may be shown (never the key)."""
+
+    label: str = ""
+    has_key: bool = False
+    profile: str | None = None
+
+
+@dataclass
+class Listing:
+    """Where paging the list stands: waiting for a page, every page loaded, or a page failed."""
+
+    requested: bool = False
+    waiting: bool = False
+    complete: bool = False
+    error: str = ""
+
+
+@dataclass
+class Watch:
+    """Watch mode: polling every ``seconds`` (0 when off), and what it last said (may carry server words)."""
+
+    seconds: float = 0.0
+    note: str = ""
+
+
+@dataclass
+class Session:
+    store: ExecutionStore = field(default_factory=ExecutionStore)
+    history: LookupHistory = field(default_factory=lambda: LookupHistory(None))
+    connection: Connection = field(default_factory=Connection)
+    trail: Trail = field(default_factory=Trail)
+    lookup: LookupState | None = None
+    marked_id: str = ""
+    only_failures: bool = False
+    list_filter: str = ""
+    listing: Listing = field(default_factory=Listing)
+    watch: Watch = field(default_factory=Watch)
+    keymap: dict[str, str] = field(default_factory=dict)  # [keymap] of config.toml: key id -> keys pressed
+
+    def mark(self, execution_id: str) -> bool:
+        """Mark ``execution_id`` for the next comparison, or unmark it when it is the one marked; True when
+        it is marked now. The store never evicts the marked execution."""
+        self.marked_id = "" if self.marked_id == execution_id else execution_id
+        self.store.keep(self.marked_id, slot="marked")
+        return bool(self.marked_id)
+
+    def reconnect(self, connection: Connection) -> None:
+        """Another server: nothing from the last one may be shown as if from this one."""
+        self.connection = connection
+        self.store.clear()
+        self.trail = Trail()
+        self.lookup = None
+        self.marked_id = ""
+        self.listing = Listing()
+        self.watch = Watch()

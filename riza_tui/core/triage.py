@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from riza_tui.safety.sanitize import SGR_SEQUENCE, split_lines
+from riza_tui.api.models import Execution
+from riza_tui.safety.sanitize import SGR_SEQUENCE, one_line, split_lines
 
 EXIT_MEANINGS = {
     1: "error",
@@ -61,8 +62,35 @@ class FailingLine:
     frame_line: int
 
 
+@dataclass(frozen=True)
+class RowFacts:
+    """What a list row says once its details are known: the details type, the tool, the error line."""
+
+    kind: str
+    tool_id: str
+    error: str
+
+
 def exit_meaning(exit_code: int) -> str:
     return EXIT_MEANINGS.get(exit_code, "")
+
+
+def exit_text(exit_code: int) -> str:
+    """The exit code with what it usually means, "137 (killed — out of memory?)", or "3": one formatter for
+    every view (the list, the summary, show, list, the report, compare)."""
+    meaning = exit_meaning(exit_code)
+    return f"{exit_code} ({meaning})" if meaning else str(exit_code)
+
+
+def row_facts(execution: Execution) -> RowFacts:
+    """The list row's facts of a fetched execution (one safe line of error text)."""
+    details = execution.details
+    tool_id = str(getattr(details, "tool_id", "") or "")
+    result = execution.result
+    error = ""
+    if result is not None and (execution.exit_code != 0 or result.exit_code != 0):
+        error = error_line(result.stderr, result.stdout)
+    return RowFacts(execution.kind or "none", tool_id, one_line(error))
 
 
 def plain_lines(text: str) -> list[str]:

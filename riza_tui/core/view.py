@@ -27,7 +27,7 @@ from riza_tui.api.models import (
     UnknownDetails,
 )
 from riza_tui.core.formatting import human_duration, local_time
-from riza_tui.core.triage import exit_meaning
+from riza_tui.core.triage import exit_text
 from riza_tui.safety.mask import mask_execution
 
 LEXER_BY_EXTENSION = {
@@ -141,12 +141,7 @@ def _summary(execution: Execution) -> list[Field]:
         Field("id", execution.id),
         Field("type", execution.kind or "no details"),
         Field("language", execution.language),
-        Field(
-            "exit code",
-            f"{execution.exit_code} ({meaning})"
-            if (meaning := exit_meaning(execution.exit_code))
-            else str(execution.exit_code),
-        ),
+        Field("exit code", exit_text(execution.exit_code)),
         Field("duration", human_duration(execution.duration)),
         Field("started", local_time(execution.started_at)),
     ]

@@ -1,4 +1,9 @@
-"""The app: owns the one API client, the store and the workers, and wires them to the screen with messages."""
+"""The app: owns the one API client and the session, runs the workers, and wires them to the screens.
+
+Screens ask with messages (``LookupRequested``, ``ListRequested``…); a worker does the I/O, puts what it got in
+the session and posts a ``…Changed`` message to the screen that shows it. The list screen is built only when
+it is first needed, so ``riza-tui ID`` draws the execution without composing the list.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +14,39 @@ from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
 from riza_tui.api.settings import ClientSettings, display_url
 from riza_tui.core.history import LookupHistory
-from riza_tui.core.memory import release_freed_memory
-from riza_tui.core.session import LookupState
-from riza_tui.core.store import ExecutionStore
+from riza_tui.core.session import Connection, LookupState, Session
+from riza_tui.safety.sanitize import one_line
+from riza_tui.tui.keys import bindings
 from riza_tui.tui.list_feed import ListFeed
-from riza_tui.tui.messages import LastGoodWanted, LookupCancelled, LookupRequested, RecentRequested, WatchToggled
+from riza_tui.tui.messages import (
+    LastGoodWanted,
+    ListChanged,
+    ListRequested,
+    LookupCancelled,
+    LookupChanged,
+    LookupRequested,
+    WatchToggled,
+)
 from riza_tui.tui.screens.execution import ExecutionScreen
 from riza_tui.tui.terminal import exit_cleanly_on_signals, tolerate_invalid_input
-from riza_tui.tui.widgets.triage_table import TriageTable
 
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.driver import Driver
 
+    from riza_tui.tui.screens.list import ListScreen
+    from riza_tui.tui.widgets.triage_table import TriageTable
+
 RELEASE_AFTER_BYTES = 1024 * 1024
+DEFAULT_WATCH_SECONDS = 5.0
 
 
 def _riza_commands() -> type[Provider]:
@@ -39,13 +56,10 @@ def _riza_commands() -> type[Provider]:
     return RizaCommands
 
 
-DEFAULT_WATCH_SECONDS = 5.0
-
-
 class RizaApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True, show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
     COMMANDS = App.COMMANDS | {lambda: _riza_commands()}
 
     def __init__(
@@ -59,6 +73,7 @@ class RizaApp(App[None]):
         history: LookupHistory | None = None,
         profile: str | None = None,
         theme: str | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -68,29 +83,28 @@ class RizaApp(App[None]):
         self.initial_id = (initial_id or "").strip()
         self.demo = demo
         self.watch_seconds = watch_seconds
-        self.profile = profile
         self._config_theme = theme
         self.client: RizaClient | None = None
         self.feed: ListFeed | None = None
-        self.store = ExecutionStore()
-        self.history = history if history is not None else LookupHistory()
         self._last_size = 0
-        label = self._server_label() if server_label is None else server_label
-        self.main_screen = ExecutionScreen(
-            self.store,
-            initial_id=self.initial_id,
-            server_label=label,
-            has_key=bool(settings.api_key),
-            history=self.history,
+        label = self._server_label(profile) if server_label is None else server_label
+        self.session = Session(
+            history=history if history is not None else LookupHistory(),
+            connection=Connection(label, has_key=bool(settings.api_key), profile=profile),
+            keymap=dict(keymap or {}),
         )
+        # Installed, so that leaving a screen keeps it (its cursor, filter, scroll) for coming back.
+        self.execution_screen = ExecutionScreen(self.session, show_list=self.show_list)
+        self.install_screen(self.execution_screen, "execution")
+        self.list_screen: ListScreen | None = None
 
-    def _server_label(self) -> str:
+    def _server_label(self, profile: str | None) -> str:
         """Where the data comes from: the profile and host (never the key)."""
         shown = display_url(self.settings.base_url)
         host = urlsplit(shown).netloc or shown
         if self.demo:
             return f"demo data · {host}"
-        return f"{self.profile} · {host}" if self.profile else host
+        return f"{profile} · {host}" if profile else host
 
     def get_driver_class(self) -> type[Driver]:
         tolerate_invalid_input()
@@ -100,43 +114,84 @@ class RizaApp(App[None]):
         exit_cleanly_on_signals(lambda code: self.exit(return_code=code))
         if self._config_theme in self.available_themes:
             self.theme = self._config_theme
+        if self.session.keymap:
+            self.set_keymap(self.session.keymap)
         self.client = RizaClient(self.settings)
-        if self.settings.api_key and self.initial_id:
-            self.main_screen.trail.visit(self.initial_id)
+        self.feed = ListFeed(self, self.client, self.session, self.tell_list)
+        has_key = self.session.connection.has_key
+        if has_key and self.initial_id:
+            self.session.trail.visit(self.initial_id)
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
-        await self.push_screen(self.main_screen)
-        self.feed = ListFeed(self, self.client, self.store, self.main_screen.triage)
-        if self.settings.api_key and not self.initial_id:
-            self.main_screen.triage.show_loading()
-            self.feed.load_page(False)
-        if self.settings.api_key and self.watch_seconds:
+            await self.push_screen(self.execution_screen)
+        else:
+            await self.push_screen(self._list_screen())
+        if has_key and self.watch_seconds:
             self.feed.toggle_watch(self.watch_seconds)
 
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
 
-    def on_lookup_requested(self, message: LookupRequested) -> None:
+    def _list_screen(self) -> ListScreen:
+        if self.list_screen is None:
+            from riza_tui.tui.screens.list import ListScreen  # not needed to open one execution
+
+            self.list_screen = ListScreen(self.session)
+            self.install_screen(self.list_screen, "list")
+        return self.list_screen
+
+    def tell_list(self, message: Message) -> None:
+        """News for the list screen, if it exists (opened on an ID, it is built only when first wanted)."""
+        if self.list_screen is not None:
+            self.list_screen.post_message(message)
+
+    # Requests from the screens ------------------------------------------------------------------------
+
+    async def on_lookup_requested(self, message: LookupRequested) -> None:
+        if not message.from_trail:
+            self.session.trail.visit(message.execution_id)
         self.lookup(message.execution_id, reload=message.reload)
+        if self.execution_screen not in self.screen_stack:
+            await self.push_screen(self.execution_screen)
 
     def on_lookup_cancelled(self, message: LookupCancelled) -> None:
         self.workers.cancel_group(self, "lookup")
-        if not message.quiet:
-            self.main_screen.state = LookupState(self.main_screen.state.execution_id, "cancelled")
+        lookup = self.session.lookup
+        if lookup is not None and lookup.phase == "loading":
+            self.session.lookup = LookupState(lookup.execution_id, "cancelled")
+            if not message.quiet:  # quiet: the user has gone back to the list, nothing to report there
+                self.execution_screen.post_message(LookupChanged())
 
-    def on_recent_requested(self, message: RecentRequested) -> None:
-        if self.feed is not None and self.settings.api_key:
-            if message.starting_after is None:
-                self.main_screen.triage.show_loading()
-            self.feed.load_page(message.only_failures, message.starting_after)
+    def show_list(self) -> None:
+        """Back to the list, at once: below the execution screen it is popped to, with the table focused before
+        the next key arrives; opened on an ID, the list takes the execution screen's place."""
+        list_screen = self._list_screen()
+        if list_screen in self.screen_stack:
+            if list_screen.is_mounted and list_screen.table.display:
+                list_screen.set_focus(list_screen.table)
+            while self.screen is not list_screen:
+                self.pop_screen()
+        else:
+            self.switch_screen(list_screen)
+
+    def on_list_requested(self, message: ListRequested) -> None:
+        if self.feed is None or not self.session.connection.has_key:
+            return
+        if message.next_page:
+            self.feed.load_next_page()
+        else:
+            self.feed.load_first_page()
+            self.tell_list(ListChanged())  # the heading says "loading…"
 
     def on_triage_table_wanted_changed(self, message: TriageTable.WantedChanged) -> None:
-        if self.feed is not None and self.settings.api_key:
+        if self.feed is not None and self.session.connection.has_key:
             self.feed.want_details(message.execution_ids)
 
     def on_watch_toggled(self, _message: WatchToggled) -> None:
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
+
+    # Profiles -----------------------------------------------------------------------------------------
 
     def profile_names(self) -> list[str]:
         """The profiles of the config file, for the palette (none when the file is missing or broken)."""
@@ -153,24 +208,29 @@ class RizaApp(App[None]):
 
         try:
             profile = load_config().profiles[name]
-            settings = resolve_settings(timeout=self.settings.timeout, environ={}, profile=profile)
+            settings = await asyncio.to_thread(
+                resolve_settings, timeout=self.settings.timeout, environ={}, profile=profile
+            )
         except (ConfigError, KeyError) as error:
-            self.notify(f"Cannot switch to {name}: {error}", severity="error", markup=False)
+            self.notify(f"Cannot switch to {one_line(name)}: {one_line(str(error))}", severity="error", markup=False)
             return
-        self.workers.cancel_group(self, "lookup")
-        self.workers.cancel_group(self, "details")
-        self.workers.cancel_group(self, "watch")
+        for group in ("lookup", "details", "watch", "list"):
+            self.workers.cancel_group(self, group)
         if self.client is not None:
             await self.client.aclose()
-        self.settings, self.profile = settings, name
+        self.settings = settings
         self.client = RizaClient(settings)
-        self.store.clear()
-        self.feed = ListFeed(self, self.client, self.store, self.main_screen.triage)
-        self.main_screen.reconnected(self._server_label(), has_key=bool(settings.api_key))
+        self.session.reconnect(Connection(self._server_label(name), has_key=bool(settings.api_key), profile=name))
+        self.feed = ListFeed(self, self.client, self.session, self.tell_list)
+        self.show_list()
+        list_screen = self._list_screen()
+        list_screen.reconnected()
         if settings.api_key:
-            self.main_screen.triage.show_loading()
-            self.feed.load_page(False)
-        self.notify(f"Switched to profile {name}", markup=False)
+            self.feed.load_first_page()
+            self.tell_list(ListChanged())
+        self.notify(f"Switched to profile {one_line(name)}", markup=False)
+
+    # Workers ------------------------------------------------------------------------------------------
 
     def on_last_good_wanted(self, _message: LastGoodWanted) -> None:
         self.compare_with_last_good()
@@ -179,19 +239,19 @@ class RizaApp(App[None]):
     async def compare_with_last_good(self) -> None:
         from riza_tui.tui.screens.diff import DiffScreen
 
-        current = self.main_screen.fetched
+        current = self.execution_screen.fetched
         if current is None or self.feed is None:
             return
         self.notify("Looking for the last good run of the same tool or code…", timeout=3)
         try:
             good = await self.feed.last_good_run(current)
         except RizaError as error:
-            self.notify(f"Could not look for it: {error}", severity="error", markup=False)
+            self.notify(f"Could not look for it: {one_line(str(error))}", severity="error", markup=False)
             return
         if good is None:
             self.notify("No earlier successful run of the same tool or code was found", severity="warning")
             return
-        await self.push_screen(DiffScreen(good, current, reveal_secrets=self.main_screen.reveal_secrets))
+        await self.push_screen(DiffScreen(good, current, reveal_secrets=self.execution_screen.reveal_secrets))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker ends up (workers are started with exit_on_error=False): a message on
@@ -199,7 +259,7 @@ class RizaApp(App[None]):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             self.notify(
-                f"{event.worker.description or event.worker.name} failed: {type(error).__name__}: {error}",
+                one_line(f"{event.worker.description or event.worker.name} failed: {type(error).__name__}: {error}"),
                 title="riza-tui hit a bug; please report it",
                 severity="error",
                 markup=False,
@@ -209,38 +269,44 @@ class RizaApp(App[None]):
     @work(exclusive=True, group="memory", exit_on_error=False, description="release freed memory")
     async def release_memory(self) -> None:
         """Once the panes' text is prepared (the splitting leaves garbage too), give freed memory back."""
+        from riza_tui.core.memory import release_freed_memory
+
         preparing = [worker.wait() for worker in self.workers if worker.group == "prepare"]
         await asyncio.gather(*preparing, return_exceptions=True)  # a cancelled one is as done as a finished one
         await asyncio.to_thread(release_freed_memory)
+
+    def _set_lookup(self, state: LookupState) -> None:
+        self.session.lookup = state
+        self.execution_screen.post_message(LookupChanged())
 
     @work(exclusive=True, group="lookup", exit_on_error=False)
     async def lookup(self, execution_id: str, *, reload: bool = False) -> None:
         """Show one execution: at once from the store, else fetched (``reload`` always fetches). A newer lookup
         cancels this one, and every failure becomes state."""
-        screen = self.main_screen
         execution_id = execution_id.strip()
-        if self.client is None or not self.settings.api_key:
+        if self.client is None or not self.session.connection.has_key:
             self.notify("Set RIZA_API_KEY or run riza-tui --demo first", severity="warning", markup=False)
             return
+        store = self.session.store
         # An execution that has ended does not change, so what the store has is the answer.
-        fetched = None if reload else self.store.get(execution_id)
+        fetched = None if reload else store.get(execution_id)
         if fetched is None:
             # The loading state is one still line in the summary (no spinner over the body), so it costs no
             # frames while waiting; cancelling this worker cancels the request inside it.
-            screen.state = LookupState(execution_id, "loading")
+            self._set_lookup(LookupState(execution_id, "loading"))
             try:
                 fetched = await self.client.retrieve(execution_id)
             except RizaError as error:
-                screen.state = LookupState(execution_id, "failed", error=error)
+                self._set_lookup(LookupState(execution_id, "failed", error=error))
                 return
             except Exception as error:  # a bug of ours must not take the app down mid-incident
                 unexpected = RizaError(f"unexpected {type(error).__name__}: {error}", hint="please report this")
-                screen.state = LookupState(execution_id, "failed", error=unexpected)
+                self._set_lookup(LookupState(execution_id, "failed", error=unexpected))
                 return
-            self.store.put(fetched, as_id=execution_id)
-        self.store.keep(execution_id)
-        self.history.add(execution_id)
-        screen.state = LookupState(execution_id, "loaded")
+            store.put(fetched, as_id=execution_id)
+        store.keep(execution_id)
+        self.session.history.add(execution_id)
+        self._set_lookup(LookupState(execution_id, "loaded"))
         # Releasing costs a full collection (~50 ms holding the GIL): worth it only when a big execution
         # came or went, and only once its panes are prepared.
         if max(fetched.size, self._last_size) >= RELEASE_AFTER_BYTES:

@@ -1,6 +1,8 @@
 """The app's own commands in the command palette (ctrl+p), beside Textual's (theme, keys, quit).
 
-A command is offered only when its key would work right now, so the palette never lists what would fail.
+They are made from the key table (each says its key, as remapped), plus a few that have no key. A command is
+offered only when its key would work right now on the screen the palette was opened from, so the palette never
+lists what would fail.
 """
 
 from __future__ import annotations
@@ -8,44 +10,54 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.widget import Widget
 
+from riza_tui.core.session import Session
+from riza_tui.tui.keys import KEYS, SCREENS, current_keys
 from riza_tui.tui.messages import LookupRequested
 
-# (title, help, action on the execution screen)
-SCREEN_COMMANDS = [
-    ("Failures only: toggle", "list only executions with a non-zero exit code (f)", "toggle_failures"),
-    ("Watch for new executions: toggle", "poll the list's first page (W)", "toggle_watch"),
-    ("Reload", "the list, or the execution, from the server (r)", "reload"),
-    ("Copy the focused pane", "as shown, masked, to the clipboard over OSC 52 (y)", "copy_pane"),
-    ("Copy the execution ID", "to the clipboard (Y)", "copy_id"),
-    ("Open the focused pane in the pager", "$PAGER, or less -R (o)", "pager"),
-    ("Open the focused pane in the editor", "$VISUAL or $EDITOR (e)", "editor"),
-    ("Mark for comparison", "then open another execution and compare (m)", "mark"),
-    ("Compare with the marked execution", "every part, unified or side by side (d)", "diff"),
-    ("Compare with the last good run", "the newest earlier success of the same tool or code", "last_good"),
-    ("Reveal or hide secrets", "env values, tokens, passwords (s)", "toggle_secrets"),
-    ("Jump to the failing line", "in the code, from the traceback (t)", "failing_line"),
+# Commands without a key: (screen, title, help, action on that screen)
+KEYLESS = [
+    ("execution", "Compare with the last good run", "the newest earlier success of the same tool or code", "last_good"),
 ]
+Command = tuple[str, str, Callable[[], object]]
 
 
-def _look_up(screen: Screen[None], execution_id: str) -> None:
+def _look_up(screen: Screen[object], execution_id: str) -> None:
     screen.post_message(LookupRequested(execution_id))
 
 
-class RizaCommands(Provider):
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        from riza_tui.tui.screens.execution import ExecutionScreen
+def _works(node: Widget, action: str) -> bool:
+    return node.check_action(action, ()) is not False
 
+
+class RizaCommands(Provider):
+    _found: list[Command] | None = None
+
+    def _commands(self) -> list[Command]:
         screen = self.screen
-        if not isinstance(screen, ExecutionScreen):
+        scope = getattr(screen, "KEY_SCOPE", "")
+        session: Session | None = getattr(screen, "session", None)
+        if session is None:
             return []
-        found: list[tuple[str, str, Callable[[], object]]] = []
-        for title, help_text, action in SCREEN_COMMANDS:
-            if screen.check_action(action, ()):
+        found: list[Command] = []
+        for key in KEYS:
+            if not key.palette or key.id.split(".", 1)[0] not in SCREENS.get(scope, ()):
+                continue
+            node: Widget | None = screen.focused if key.id.startswith("pane.") else screen
+            if node is None or not hasattr(node, f"action_{key.action}") or not _works(node, key.action):
+                continue
+            pressed = ", ".join(
+                self.app.get_key_display(Binding(name, "")) for name in current_keys(key, session.keymap)
+            )
+            found.append((key.palette, f"{key.help} ({pressed})", partial(node.run_action, key.action)))
+        for where, title, help_text, action in KEYLESS:
+            if where == scope and _works(screen, action):
                 found.append((title, help_text, partial(screen.run_action, action)))
-        for execution_id in screen.history.entries[:20]:
+        for execution_id in session.history.entries[:20]:
             found.append((f"Look up {execution_id}", "from the history", partial(_look_up, screen, execution_id)))
         profiles: list[str] = getattr(self.app, "profile_names", list)()
         for name in profiles:
@@ -53,9 +65,7 @@ class RizaCommands(Provider):
             found.append((f"Switch profile: {name}", "reconnect with this profile's URL and key", switch))
         return found
 
-    _found: list[tuple[str, str, Callable[[], object]]] | None = None
-
-    def _offered(self) -> list[tuple[str, str, Callable[[], object]]]:
+    def _offered(self) -> list[Command]:
         """Worked out once for each opening of the palette (profiles come from a file), not at every key."""
         if self._found is None:
             self._found = self._commands()

@@ -1,25 +1,28 @@
 """The list's workers: pages of executions, the details of the rows on screen, and watch mode.
 
-Each puts what it gets in the store and posts a message to the list view; none touches a widget.
+Each puts what it gets in the session (its store, listing and watch state) and hands a message to ``deliver``
+(the app posts it to the list screen); none touches a widget.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual.message import Message
 from textual.worker import Worker
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Fetched, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import parse_timestamp
-from riza_tui.core.store import ExecutionStore
-from riza_tui.tui.messages import ExecutionStored, ListPageArrived, WatchStatus
+from riza_tui.core.session import Session
+from riza_tui.safety.sanitize import one_line
+from riza_tui.tui.messages import ExecutionStored, ListChanged, WatchChanged
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.message_pump import MessagePump
 
 LIST_PAGE = 100
 WATCH_PAGE = 50
@@ -30,58 +33,82 @@ LAST_GOOD_FETCHES = 50  # details fetched to compare the tool or code
 
 
 class ListFeed:
-    def __init__(self, app: App[None], client: RizaClient, store: ExecutionStore, target: MessagePump) -> None:
+    def __init__(
+        self, app: App[None], client: RizaClient, session: Session, deliver: Callable[[Message], None]
+    ) -> None:
         self.app = app
         self.client = client
-        self.store = store
-        self.target = target  # the list view: it reacts to what arrives
-        self.only_failures = False
-        self.watch_seconds = 0.0
+        self.session = session
+        self.deliver = deliver
         self._slots = asyncio.Semaphore(MAX_DETAILS_IN_FLIGHT)
         self._hydrating: dict[str, Worker[None]] = {}
+        self._cursors_seen: set[str] = set()
 
     # Pages --------------------------------------------------------------------------------------------
 
-    def load_page(self, only_failures: bool, starting_after: str | None = None) -> None:
-        """One page of the list; reloading (a new filter) cancels a page still in flight."""
-        self.only_failures = only_failures
+    def load_first_page(self) -> None:
+        """The list from the top (failures only or not, as the session says); cancels a page in flight."""
+        listing = self.session.listing
+        listing.requested, listing.waiting, listing.complete, listing.error = True, True, False, ""
+        self._cursors_seen.clear()
+        self._run_page(None)
+
+    def load_next_page(self) -> None:
+        """The page after the last row, unless one is on its way or paging has ended."""
+        listing, rows = self.session.listing, self.session.store.rows
+        if listing.waiting or listing.complete or not rows:
+            return
+        listing.waiting = True
+        self._run_page(rows[-1].id)
+
+    def _run_page(self, starting_after: str | None) -> None:
         self.app.run_worker(
-            self._load_page(only_failures, starting_after),
-            group="recent",
+            self._load_page(self.session.only_failures, starting_after),
+            group="list",
             exclusive=True,
             exit_on_error=False,
             description="load a page of the list",
         )
 
     async def _load_page(self, only_failures: bool, starting_after: str | None) -> None:
-        first_page = starting_after is None
+        listing, store = self.session.listing, self.session.store
         try:
             page = await self.client.list_executions(
                 limit=LIST_PAGE, starting_after=starting_after, only_failures=only_failures
             )
         except RizaError as error:
-            self.target.post_message(ListPageArrived(first_page=first_page, error=str(error)))
+            listing.waiting, listing.complete = False, True
+            listing.error = one_line(f"could not list executions: {error}")
+            self.deliver(ListChanged())
             return
         except Exception as error:  # a bug of ours: the list says so, and the app goes on
-            self.target.post_message(
-                ListPageArrived(first_page=first_page, error=f"unexpected {type(error).__name__}: {error}")
-            )
+            listing.waiting, listing.complete = False, True
+            listing.error = one_line(f"could not list executions: unexpected {type(error).__name__}: {error}")
+            self.deliver(ListChanged())
             raise
-        if first_page:
-            self.store.replace_rows(page.data)
-        else:
-            self.store.append_rows(page.data)
-        self.target.post_message(ListPageArrived(first_page=first_page, complete=not page.data))
+        data = page.data[:LIST_PAGE]  # a server that answers more than asked for is not trusted with memory
+        added = store.replace_rows(data) if starting_after is None else store.append_rows(data)
+        listing.waiting = False
+        if not data:
+            listing.complete = True
+        elif not added or (starting_after is not None and starting_after in self._cursors_seen):
+            # A server that repeats a page or cycles its cursors would be paged forever, with nobody typing.
+            listing.complete = True
+            listing.error = "the server sent a page already listed; paging stopped (r reloads)"
+        if starting_after is not None:
+            self._cursors_seen.add(starting_after)
+        self.deliver(ListChanged())
 
     # Details of the rows on screen --------------------------------------------------------------------
 
     def want_details(self, execution_ids: tuple[str, ...]) -> None:
         """Fetch the details of these rows, at most four at a time; stop fetching rows no longer wanted."""
+        store = self.session.store
         wanted = set(execution_ids)
         for execution_id in [key for key in self._hydrating if key not in wanted]:
             self._hydrating.pop(execution_id).cancel()
         for execution_id in execution_ids:
-            if execution_id in self._hydrating or execution_id in self.store or self.store.failure(execution_id):
+            if execution_id in self._hydrating or store.facts(execution_id) or store.failure(execution_id):
                 continue
             self._hydrating[execution_id] = self.app.run_worker(
                 self._fetch_details(execution_id),
@@ -95,51 +122,54 @@ class ListFeed:
         return len(self._hydrating)
 
     async def _fetch_details(self, execution_id: str) -> None:
+        store = self.session.store
         try:
             async with self._slots:
                 fetched = await self.client.retrieve(execution_id)
         except RizaError as error:
-            self.store.fail(execution_id, error.title)
+            store.fail(execution_id, error.title)
         else:
-            self.store.put(fetched, as_id=execution_id)
+            store.put(fetched, as_id=execution_id)
         self._hydrating.pop(execution_id, None)
-        self.target.post_message(ExecutionStored(execution_id))
+        self.deliver(ExecutionStored(execution_id))
 
     # Watch mode ---------------------------------------------------------------------------------------
 
     def toggle_watch(self, seconds: float) -> None:
-        if self.watch_seconds:
-            self.watch_seconds = 0.0
+        watch = self.session.watch
+        if watch.seconds:
+            watch.seconds, watch.note = 0.0, ""
             self.app.workers.cancel_group(self.app, "watch")
-            self.target.post_message(WatchStatus(""))
+            self.deliver(WatchChanged())
             return
-        self.watch_seconds = seconds
+        watch.seconds = seconds
         self.app.run_worker(self._watch(), group="watch", exclusive=True, exit_on_error=False, description="watch")
 
     async def _watch(self) -> None:
         """Poll the first page; on errors wait twice as long each time (up to 5 min), and say so."""
+        watch = self.session.watch
         failures = 0
-        while self.watch_seconds:
-            delay = self.watch_seconds
+        while watch.seconds:
+            delay = watch.seconds
             try:
                 await self.poll_newest()
             except RizaError as error:
                 failures += 1
-                delay = min(self.watch_seconds * 2**failures, MAX_BACKOFF_SECONDS)
-                reason = error.message[:120]
-                self.target.post_message(WatchStatus(f"watch error: {reason}; retrying in {delay:.0f} s"))
+                delay = min(watch.seconds * 2**failures, MAX_BACKOFF_SECONDS)
+                watch.note = f"watch error: {one_line(error.message)[:120]}; retrying in {delay:.0f} s"
             else:
                 failures = 0
-                self.target.post_message(WatchStatus(f"watching every {self.watch_seconds:g} s"))
+                watch.note = f"watching every {watch.seconds:g} s"
+            self.deliver(WatchChanged())
             await asyncio.sleep(delay)
 
     async def poll_newest(self) -> list[str]:
         """New executions from the first page, put on top of the list in order; their ids."""
-        page = await self.client.list_executions(limit=WATCH_PAGE, only_failures=self.only_failures)
-        fresh = self.store.insert_newest(page.data)
+        page = await self.client.list_executions(limit=WATCH_PAGE, only_failures=self.session.only_failures)
+        fresh = self.session.store.insert_newest(page.data[:WATCH_PAGE])
         if fresh:
             failed = sum(1 for execution in fresh if execution.exit_code != 0)
-            self.target.post_message(ListPageArrived(first_page=False, new_ids={execution.id for execution in fresh}))
+            self.deliver(ListChanged(new_ids={execution.id for execution in fresh}))
             note = f"{len(fresh)} new execution{'s' if len(fresh) != 1 else ''}"
             self.app.notify(
                 note + (f", {failed} failed" if failed else ""), severity="warning" if failed else "information"
@@ -155,6 +185,7 @@ class ListFeed:
         started = parse_timestamp(current.execution.started_at)
         if key is None or started is None:
             return None
+        store = self.session.store
         scanned = fetched_count = 0
         async for candidate in self.client.iter_executions():
             scanned += 1
@@ -165,11 +196,11 @@ class ListFeed:
                 continue
             if moment is None or moment >= started or candidate.id == current.execution.id:
                 continue
-            fetched = self.store.get(candidate.id)
+            fetched = store.get(candidate.id)
             if fetched is None:
                 fetched_count += 1
                 fetched = await self.client.retrieve(candidate.id)
-                self.store.put(fetched, as_id=candidate.id)
+                store.put(fetched, as_id=candidate.id)
             if _run_key(fetched) == key:
                 return fetched
         return None

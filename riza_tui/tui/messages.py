@@ -1,8 +1,15 @@
-"""Messages between widgets, screens and the app."""
+"""Messages between widgets, screens and the app.
+
+Requests go up (a widget or screen asks; the app's workers do the I/O). News comes back down: a worker puts
+what it got in the session and posts one of the ``…Changed`` messages to the screen that shows it, whose
+handler reads the session.
+"""
 
 from __future__ import annotations
 
 from textual.message import Message
+
+# Requests: from widgets and screens to the app -------------------------------------------------------------
 
 
 class LookupRequested(Message):
@@ -19,15 +26,6 @@ class LookupRequested(Message):
         self.from_trail = from_trail
 
 
-class RecentRequested(Message):
-    """The list wants its first page (re)loading, or the page after ``starting_after``."""
-
-    def __init__(self, only_failures: bool, *, starting_after: str | None = None) -> None:
-        super().__init__()
-        self.only_failures = only_failures
-        self.starting_after = starting_after
-
-
 class LookupCancelled(Message):
     """Escape while a lookup is in flight: stop waiting for it. ``quiet`` when the user has moved on
     (back to the list), so the cancellation is not reported."""
@@ -37,8 +35,35 @@ class LookupCancelled(Message):
         self.quiet = quiet
 
 
+class ListRequested(Message):
+    """The list wants its first page (re)loading (the session says failures-only or not), or the next page."""
+
+    def __init__(self, *, next_page: bool = False) -> None:
+        super().__init__()
+        self.next_page = next_page
+
+
 class WatchToggled(Message):
     """W: poll the list's first page for new executions, or stop."""
+
+
+class LastGoodWanted(Message):
+    """Compare the open (failed) execution with the newest earlier success of the same tool or code."""
+
+
+# News: from the app's workers to the screen that shows it ---------------------------------------------------
+
+
+class LookupChanged(Message):
+    """``session.lookup`` changed: loading, loaded, failed or cancelled."""
+
+
+class ListChanged(Message):
+    """The session's list rows or paging state changed; ``new_ids`` are executions watch mode just found."""
+
+    def __init__(self, *, new_ids: set[str] | None = None) -> None:
+        super().__init__()
+        self.new_ids = new_ids
 
 
 class ExecutionStored(Message):
@@ -49,26 +74,8 @@ class ExecutionStored(Message):
         self.execution_id = execution_id
 
 
-class ListPageArrived(Message):
-    """A list page is in the store (or failed: ``error``); ``new_ids`` are executions watch mode found."""
+class WatchChanged(Message):
+    """``session.watch`` changed: on, off, or what it last said."""
 
-    def __init__(
-        self, *, first_page: bool, complete: bool = False, new_ids: set[str] | None = None, error: str = ""
-    ) -> None:
-        super().__init__()
-        self.first_page = first_page
-        self.complete = complete
-        self.new_ids = new_ids
-        self.error = error
-
-
-class WatchStatus(Message):
-    """What watch mode is doing: empty when off, else its interval, or the error it is backing off from."""
-
-    def __init__(self, note: str) -> None:
-        super().__init__()
-        self.note = note
-
-
-class LastGoodWanted(Message):
-    """Compare the open (failed) execution with the newest earlier success of the same tool or code."""
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, WatchChanged)

@@ -12,10 +12,10 @@ from datetime import datetime
 from rich.cells import cell_len
 from rich.text import Text
 
-from riza_tui.api.models import Execution, Fetched, ToolDetails
+from riza_tui.api.models import Execution
 from riza_tui.core import formatting
 from riza_tui.core.formatting import human_duration, parse_timestamp, relative_age
-from riza_tui.core.triage import error_line, exit_meaning
+from riza_tui.core.triage import RowFacts, exit_text
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.render.colors import Palette
 
@@ -37,7 +37,7 @@ COLUMNS = [
     Column("id", "id", 31, 31, 0),
     Column("language", "language", 6, 10, 2),
     Column("duration", "took", 6, 8, 4, right=True),
-    Column("exit", "exit", 9, 27, 0),
+    Column("exit", "exit", 9, 29, 0),
     Column("type", "type", 8, 8, 6),
     Column("tool", "tool", 12, 31, 7),
     Column("error", "error", 24, 60, 1),
@@ -45,15 +45,6 @@ COLUMNS = [
 # Who gets width beyond the minimum first; the error line then takes whatever is left.
 GROW_ORDER = ["id", "exit", "language", "duration", "age", "error", "type", "tool"]
 GAP = 1
-
-
-@dataclass(frozen=True)
-class RowFacts:
-    """What a row knows once its details are loaded."""
-
-    kind: str
-    tool_id: str
-    error: str
 
 
 def layout_columns(width: int) -> list[tuple[Column, int]]:
@@ -80,17 +71,6 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     return [(column, widths[column.key]) for column in shown]
 
 
-def row_facts(fetched: Fetched) -> RowFacts:
-    execution = fetched.execution
-    details = execution.details
-    tool_id = details.tool_id if isinstance(details, ToolDetails) else ""
-    result = execution.result
-    error = ""
-    if result is not None and (execution.exit_code != 0 or result.exit_code != 0):
-        error = error_line(result.stderr, result.stdout)
-    return RowFacts(execution.kind or "none", tool_id, one_line(error))
-
-
 def started_cells(started_at: str, now: datetime | None = None) -> tuple[str, str]:
     """Local clock time for today, date and time otherwise; and the relative age."""
     moment = parse_timestamp(started_at)
@@ -105,11 +85,6 @@ def started_cells(started_at: str, now: datetime | None = None) -> tuple[str, st
     return shown, relative_age(moment, now).replace(" ago", "")
 
 
-def exit_cell(exit_code: int) -> str:
-    meaning = exit_meaning(exit_code)
-    return f"{exit_code} {meaning}" if meaning else str(exit_code)
-
-
 def cell_texts(execution: Execution, facts: RowFacts | None, failure: str | None, palette: Palette) -> dict[str, Text]:
     """Every cell of a row as styled text; untrusted values are made one safe line."""
     ok = execution.exit_code == 0
@@ -121,7 +96,7 @@ def cell_texts(execution: Execution, facts: RowFacts | None, failure: str | None
         "id": Text(one_line(execution.id)),
         "language": Text(one_line(execution.language)),
         "duration": Text(human_duration(execution.duration), "dim"),
-        "exit": Text(exit_cell(execution.exit_code), palette.ok if ok else palette.fail),
+        "exit": Text(exit_text(execution.exit_code), palette.ok if ok else palette.fail),
     }
     if failure is not None:
         cells["error"] = Text(f"could not load details: {one_line(failure)}", palette.warn)
@@ -160,7 +135,7 @@ def header_text(columns: list[tuple[Column, int]]) -> Text:
 
 def matches_filter(execution: Execution, facts: RowFacts | None, words: list[str]) -> bool:
     """Every word of the filter appears somewhere in the row (id, language, type, tool, exit code, error)."""
-    haystack = f"{execution.id} {execution.language} {exit_cell(execution.exit_code)}".lower()
+    haystack = f"{execution.id} {execution.language} {exit_text(execution.exit_code)}".lower()
     if facts is not None:
         haystack += f" {facts.kind} {facts.tool_id} {facts.error}".lower()
     return all(word in haystack for word in words)

@@ -18,18 +18,25 @@ def compile_query(query: str) -> re.Pattern[str]:
 
 
 def scan(
-    lines: list[str], pattern: re.Pattern[str], cancelled: Callable[[], bool], chunk_lines: int = CHUNK_LINES
+    lines: list[str],
+    pattern: re.Pattern[str],
+    cancelled: Callable[[], bool],
+    chunk_lines: int = CHUNK_LINES,
+    *,
+    shown_lines: Callable[[list[str]], list[str]] = lambda lines: lines,
 ) -> Iterator[list[int]]:
     """The line index of every match (a line with three matches appears three times), a chunk at a time.
 
-    A chunk is joined and searched in one regex pass; the line of a match is found by counting newlines
-    since the previous match, so the cost follows the text's size and the number of matches, not its lines.
+    ``shown_lines`` turns raw lines into the lines as drawn (escapes visible, colours dropped, tabs expanded), so
+    what is counted is what is highlighted. A chunk is joined and searched in one regex pass; the line of a
+    match is found by counting newlines since the previous match, so the cost follows the text's size and the
+    number of matches, not its lines.
     """
     found = 0
     for start in range(0, len(lines), chunk_lines):
         if cancelled():
             return
-        joined = "\n".join(lines[start : start + chunk_lines])
+        joined = "\n".join(shown_lines(lines[start : start + chunk_lines]))
         batch: list[int] = []
         line = start
         position = 0

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 from riza_tui.api.models import Fetched
 from riza_tui.core.compare import PartDiff, compare
 from riza_tui.safety.sanitize import safe_text
+from riza_tui.tui.keys import bindings
 from riza_tui.tui.render.colors import palette_for
 from riza_tui.tui.render.diff_lines import side_by_side, unified
 from riza_tui.tui.widgets.key_bar import KeyBar
@@ -23,10 +24,8 @@ from riza_tui.tui.widgets.text_view import TextView
 
 
 class DiffScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Back"),
-        Binding("tab,v", "toggle_layout", "Side by side / unified"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("diff")
+    KEY_SCOPE = "diff"
     AUTO_FOCUS = "#diff"
 
     def __init__(self, left: Fetched, right: Fetched, *, reveal_secrets: bool = False) -> None:

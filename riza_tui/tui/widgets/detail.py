@@ -70,8 +70,10 @@ class DetailPane(VerticalScroll, can_focus=False):
     def pane(self, name: str) -> TextView:
         return self.query_one(f"#{name}", TextView)
 
-    def show_view(self, view: ExecutionView) -> None:
+    def show_view(self, view: ExecutionView, *, revealed: bool = False) -> None:
         palette = palette_for(self.app)
+        for pane in self.query(TextView):
+            pane.revealed = revealed
         self._fill("code", view.code)
         self._fill("input", view.input)
         fields = TextBlock("request", fields_text(view.request), "text", "no args, env, http rules or limits")

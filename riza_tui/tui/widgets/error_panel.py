@@ -51,6 +51,7 @@ class ErrorPanel(Vertical, can_focus=True):
     def show_lookup_error(self, error: RizaError, execution_id: str, *, reveal: bool) -> None:
         """A failed lookup, with the body the server sent masked like every other view unless revealed."""
         raw, note = error_view(error, reveal=reveal)
+        self.query_one("#error-body", TextView).revealed = reveal
         self.show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
 
     def show_display_failure(self, error: Exception, execution_id: str, masked_json: str) -> None:

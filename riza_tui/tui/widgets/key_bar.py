@@ -54,7 +54,10 @@ class KeyBar(Static):
         self._key_spans = []
         key_style = self.get_component_rich_style("keybar--key", partial=True)
         shown_actions: set[str] = set()
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        active = list(self.screen.active_bindings.values())
+        # The screen's own keys first (what this view is for), then the focused widget's, then the app's.
+        active.sort(key=lambda item: 0 if item[0] is self.screen else 2 if item[0] is self.app else 1)
+        for _node, binding, enabled, _tooltip in active:
             if not binding.show or binding.action in shown_actions:
                 continue
             shown_actions.add(binding.action)

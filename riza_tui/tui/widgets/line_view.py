@@ -12,7 +12,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -20,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import work
-from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -36,15 +35,20 @@ SPLIT_IN_THREAD_CHARS = 256 * 1024
 FIRST_SCREEN_WAIT = 1.0
 LONG_LINE = 4096
 CACHE_LINES = 4096
+STRIP_CACHE_LINES = 1024
 NUMBER_STYLE = Style(dim=True)  # dim, not a colour: legible on light and dark themes and under NO_COLOR
 NOTE_STYLE = Style(italic=True, dim=True)
 CONTINUES = "›"  # drawn in a line's last visible cell when the line goes on past the pane's edge
 
 
+def full_strip(text: Text, console: Console, style: Style) -> Strip:
+    """``text`` rendered over the widget's ``style`` as one uncropped row: what the strip cache keeps."""
+    return Strip([Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(console)])
+
+
 def text_strip(text: Text, console: Console, style: Style, start: int, width: int) -> Strip:
     """``width`` cells of ``text`` from cell ``start``, drawn over the widget's ``style`` (the line API's row)."""
-    segments = [Segment(seg.text, style + seg.style if seg.style else style) for seg in text.render(console)]
-    return Strip(segments).crop_extend(start, start + width, style)
+    return full_strip(text, console, style).crop_extend(start, start + width, style)
 
 
 class LineView(ScrollView, can_focus=True):
@@ -52,11 +56,6 @@ class LineView(ScrollView, can_focus=True):
     drawn lines (search matches, selection) through :meth:`_decorate`."""
 
     ALLOW_MAXIMIZE = True
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("w", "toggle_wrap", "Wrap"),
-    ]
     DEFAULT_CSS = """
     LineView { background: $surface; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
     LineView:focus { background-tint: $foreground 4%; }
@@ -71,7 +70,10 @@ class LineView(ScrollView, can_focus=True):
         self._kind = "text"
         self._note = ""
         self._generation = 0
-        self._cache: OrderedDict[int, Text] = OrderedDict()
+        # Styled lines, and the finished strips drawn from them (as Textual's Log and toolong keep them): a
+        # frame crops cached strips instead of rendering segments again for every row.
+        self._cache: LRUCache[int, Text] = LRUCache(CACHE_LINES)
+        self._strips: LRUCache[int, Strip] = LRUCache(STRIP_CACHE_LINES)
         self._long_lines: OrderedDict[int, str] = OrderedDict()
         self._frame_style: Style | None = None
         self._dark = True
@@ -122,7 +124,7 @@ class LineView(ScrollView, can_focus=True):
         """Styles laid over whole lines (a traceback's frames and exception), and the line to mark as failing."""
         self._line_styles = styles
         self.marked_line = marked_line
-        self._cache.clear()
+        self._restyle()
         self.refresh()
 
     def _prepare_while_loading(self, source: str | Callable[[], str], kind: str) -> None:
@@ -147,7 +149,7 @@ class LineView(ScrollView, can_focus=True):
 
     def _set_document(self, document: Document) -> None:
         self._document = document
-        self._cache.clear()
+        self._restyle()
         self._long_lines.clear()
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -213,7 +215,7 @@ class LineView(ScrollView, can_focus=True):
             self._set_document(document)
         else:
             self._document = document
-            self._cache.clear()
+            self._restyle()
             self._update_virtual_size()
             self.refresh()
             self._document_completed()
@@ -222,7 +224,7 @@ class LineView(ScrollView, can_focus=True):
         """Highlighted lines for the document already shown (call_from_thread keeps the order)."""
         if generation == self._generation:
             self._document = replace(self._document, highlighted=highlighted)
-            self._cache.clear()
+            self._restyle()
             self.refresh()
 
     def _content_replaced(self) -> None:
@@ -270,11 +272,20 @@ class LineView(ScrollView, can_focus=True):
     def _gutter_width(self) -> int:
         return len(str(self.line_count)) + 1 if self.line_numbers and self.line_count else 0
 
+    def _restyle(self) -> None:
+        """What is drawn changed (the document, its styles, the theme, focus): draw every line anew."""
+        self._cache.clear()
+        self._strips.clear()
+
+    def _redecorate(self) -> None:
+        """Only the decorations changed (search matches, the selection): the styled lines still hold."""
+        self._strips.clear()
+        self.refresh()
+
     def _styled_line(self, index: int) -> Text:
         """A line styled as shown, without its line number; cached."""
         cached = self._cache.get(index)
         if cached is not None:
-            self._cache.move_to_end(index)
             return cached
         highlighted = self._document.highlighted
         if highlighted is not None and index < len(highlighted):
@@ -289,8 +300,6 @@ class LineView(ScrollView, can_focus=True):
             text = text.copy()
             text.stylize(overlay)
         self._cache[index] = text
-        if len(self._cache) > CACHE_LINES:
-            self._cache.popitem(last=False)
         return text
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -335,9 +344,13 @@ class LineView(ScrollView, can_focus=True):
             line = self._strip(text, 0, cells, style)
             continues = cell_len(text.plain) > cells
         else:
-            text = self._decorate(index, self._styled_line(index))
-            line = self._strip(text, start, cells, style)
-            continues = text.cell_len > start + cells
+            drawn = self._strips.get(index)
+            if drawn is None:
+                drawn = self._strips[index] = full_strip(
+                    self._decorate(index, self._styled_line(index)), self.app.console, style
+                )
+            line = drawn.crop_extend(start, start + cells, style)
+            continues = drawn.cell_length > start + cells
         if cells < body:
             line = line.extend_cell_length(body, style)
         if continues and not wrapped and body > 1:
@@ -365,8 +378,8 @@ class LineView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._cache.clear()
+        self._restyle()
 
     def watch_line_numbers(self) -> None:
-        self._cache.clear()
+        self._restyle()
         self._update_virtual_size()

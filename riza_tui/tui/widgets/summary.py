@@ -8,16 +8,14 @@ from textual.widgets import Static
 
 from riza_tui.api.models import Execution, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import human_duration, local_time
-from riza_tui.core.triage import exit_meaning
+from riza_tui.core.triage import exit_text
 from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.tui.render.colors import Palette
 
 
 def exit_badge(exit_code: int, palette: Palette) -> Text:
-    """' exit 137 · killed — out of memory? ': the code, and what it usually means."""
-    meaning = exit_meaning(exit_code)
-    shown = f" exit {exit_code} · {meaning} " if meaning else f" exit {exit_code} "
-    return Text(shown, palette.badge_ok if exit_code == 0 else palette.badge_fail)
+    """' exit 137 (killed — out of memory?) ': the code, and what it usually means."""
+    return Text(f" exit {exit_text(exit_code)} ", palette.badge_ok if exit_code == 0 else palette.badge_fail)
 
 
 def summary_text(

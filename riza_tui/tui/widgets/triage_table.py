@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -22,15 +22,14 @@ from textual.strip import Strip
 
 from riza_tui.api.models import Execution
 from riza_tui.core.store import ExecutionStore
+from riza_tui.tui.keys import bindings
 from riza_tui.tui.render.colors import Palette, palette_for
 from riza_tui.tui.render.table_columns import (
     Column,
-    RowFacts,
     cell_texts,
     header_text,
     layout_columns,
     matches_filter,
-    row_facts,
     row_text,
 )
 from riza_tui.tui.widgets.line_view import text_strip
@@ -40,15 +39,7 @@ LOOKAHEAD_ROWS = 30
 
 class TriageTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"triage-table--cursor", "triage-table--header"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("table")
     DEFAULT_CSS = """
     TriageTable { background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
     TriageTable > .triage-table--cursor { background: $block-cursor-blurred-background; }
@@ -81,12 +72,14 @@ class TriageTable(ScrollView, can_focus=True):
     class CountsChanged(Message):
         """How many rows are shown of how many loaded changed (a filter, a page, new arrivals)."""
 
+    class FilterWanted(Message):
+        """``/`` on the table: the screen opens its filter box."""
+
     def __init__(self, store: ExecutionStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
         self._shown: list[Execution] = []
         self._words: list[str] = []
-        self._facts: dict[str, RowFacts] = {}
         self._columns: list[tuple[Column, int]] = []
         self._new_ids: set[str] = set()
         self._last_wanted: tuple[str, ...] = ()
@@ -105,15 +98,6 @@ class TriageTable(ScrollView, can_focus=True):
     def highlighted_id(self) -> str | None:
         return self._shown[self.cursor].id if 0 <= self.cursor < len(self._shown) else None
 
-    def facts(self, execution_id: str) -> RowFacts | None:
-        """The row's facts, worked out once from the stored execution."""
-        known = self._facts.get(execution_id)
-        if known is None:
-            fetched = self.store.peek(execution_id)
-            if fetched is not None:
-                known = self._facts[execution_id] = row_facts(fetched)
-        return known
-
     def rows_changed(self, *, new_ids: set[str] | None = None) -> None:
         """The store's rows changed (a page, a reload, new executions on top): show them, cursor kept."""
         keep = self.highlighted_id()
@@ -129,7 +113,7 @@ class TriageTable(ScrollView, can_focus=True):
         old_top = self._shown[int(self.scroll_y)].id if self._shown and self.scroll_y < len(self._shown) else None
         rows = self.store.rows
         if self._words:
-            rows = [row for row in rows if matches_filter(row, self.facts(row.id), self._words)]
+            rows = [row for row in rows if matches_filter(row, self.store.facts(row.id), self._words)]
         self._shown = list(rows)
         positions = {execution.id: index for index, execution in enumerate(self._shown)}
         self.virtual_size = Size(self.size.width, len(self._shown) + 1)
@@ -145,7 +129,6 @@ class TriageTable(ScrollView, can_focus=True):
     def execution_stored(self, execution_id: str) -> None:
         """A row's details arrived (or failed): redraw that row alone (over SSH, one line of bytes), or
         re-filter when a filter is on."""
-        self._facts.pop(execution_id, None)
         if self._words:
             self._select_rows(self.highlighted_id())
             return
@@ -179,7 +162,7 @@ class TriageTable(ScrollView, can_focus=True):
         execution = self._shown[index]
         if self._palette is None:
             self._palette = palette_for(self.app)
-        cells = cell_texts(execution, self.facts(execution.id), self.store.failure(execution.id), self._palette)
+        cells = cell_texts(execution, self.store.facts(execution.id), self.store.failure(execution.id), self._palette)
         if execution.id in self._new_ids:  # arrived while watching: marked until the list is reloaded
             cells["status"].stylize("reverse")
         line = row_text(cells, self._columns)
@@ -218,6 +201,9 @@ class TriageTable(ScrollView, can_focus=True):
         if self._shown:
             self.cursor = where % len(self._shown)
 
+    def action_filter(self) -> None:
+        self.post_message(self.FilterWanted())
+
     def action_select(self) -> None:
         execution_id = self.highlighted_id()
         if execution_id is not None:
@@ -244,7 +230,12 @@ class TriageTable(ScrollView, can_focus=True):
             self.post_message(self.WantedChanged(wanted).set_sender(self))
         self._want_more_if_near_end()
 
-    def _want_more_if_near_end(self) -> None:
+    def near_end(self) -> bool:
+        """The cursor or the view is within a page or so of the last row loaded (asked again when the request
+        is handled: rows may have arrived since it was posted)."""
         last_in_view = int(self.scroll_y) + self._page_rows
-        if max(self.cursor, last_in_view) >= len(self._shown) - LOOKAHEAD_ROWS:
+        return bool(self.store.rows) and max(self.cursor, last_in_view) >= len(self._shown) - LOOKAHEAD_ROWS
+
+    def _want_more_if_near_end(self) -> None:
+        if self.near_end():
             self.post_message(self.MoreWanted())

@@ -1,0 +1,242 @@
+"""The list screen: which executions ran, newest first, as a triage table, with a filter and watch mode.
+
+It reads everything it shows from the session (rows, paging, filter, failures-only, watch) and asks the app for
+pages with messages; the execution screen is pushed over it, so going back finds its cursor and filter as left.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.reactive import Reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from riza_tui.safety.sanitize import safe_text
+from riza_tui.tui.keys import bindings
+from riza_tui.tui.messages import (
+    ExecutionStored,
+    ListChanged,
+    ListRequested,
+    LookupRequested,
+    WatchChanged,
+    WatchToggled,
+)
+from riza_tui.tui.render.colors import palette_for
+from riza_tui.tui.widgets.key_bar import KeyBar
+from riza_tui.tui.widgets.quiet_input import QuietInput
+from riza_tui.tui.widgets.top_bar import TopBar
+from riza_tui.tui.widgets.triage_table import TriageTable
+
+if TYPE_CHECKING:
+    from riza_tui.core.session import Session
+
+NO_KEY_HELP = (
+    "No API key is set, so nothing can be looked up yet.\n\n"
+    "  export RIZA_API_KEY=<your key>      then run riza-tui again, or pass --api-key\n"
+    "  riza-tui --demo                     to explore the bundled sample data\n"
+)
+
+
+class FilterBox(QuietInput):
+    """The list filter."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="filter: id, language, type, tool, exit code, error text", id="filter")
+
+
+class ListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
+    KEY_SCOPE = "list"  # which keys of the key table are active here (help, palette)
+    AUTO_FOCUS = None  # placed by on_mount: the table with a key, the lookup bar without
+    # Screen.focused repaints the whole screen on every change; the widgets that gain and lose focus repaint
+    # themselves, which is all that changes (a full repaint is ~36 KB at 120x40 over SSH).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(history=self.session.history, server_label=self.session.connection.label)
+        yield Static(id="list-heading", markup=False)
+        yield FilterBox()
+        yield TriageTable(self.session.store, id="table")
+        yield KeyBar()
+
+    @property
+    def table(self) -> TriageTable:
+        return self.query_one(TriageTable)
+
+    def on_screen_resume(self) -> None:
+        """Back from an execution: the table has the keys again (at once: Enter right after b picks a row)."""
+        if self.session.connection.has_key and self.is_mounted and self.table.display:
+            self.set_focus(self.table)
+
+    def on_mount(self) -> None:
+        box = self.query_one(FilterBox)
+        box.value = self.session.list_filter
+        box.display = bool(self.session.list_filter)
+        if not self.session.connection.has_key:
+            self.table.display = False
+            self.set_focus(self.query_one(TopBar).lookup)
+        else:
+            self.table.set_filter(self.session.list_filter)
+            self.set_focus(self.table)  # the list's keys (f, /, ?, q) work from the first screen
+            if not self.session.listing.requested:  # opened on an ID: the list was not needed until now
+                self.post_message(ListRequested())
+        self.show_heading()
+
+    def reconnected(self) -> None:
+        """Another profile: the header names the new server, the list starts again."""
+        self.query_one(TopBar).show_server(self.session.connection.label)
+        self.table.display = self.session.connection.has_key
+        self.table.rows_changed()
+        self.show_heading()
+
+    # What the app's workers report ------------------------------------------------------------------
+
+    def on_list_changed(self, message: ListChanged) -> None:
+        self.table.rows_changed(new_ids=message.new_ids)
+        self.show_heading()
+
+    def on_execution_stored(self, message: ExecutionStored) -> None:
+        self.table.execution_stored(message.execution_id)
+        if self.session.list_filter:
+            self.show_heading()
+
+    def on_watch_changed(self, _message: WatchChanged) -> None:
+        self.show_heading()
+
+    def show_heading(self) -> None:
+        """The line above the table: what is listed, how much is loaded, watch mode, errors."""
+        heading = self.query_one("#list-heading", Static)
+        session, palette = self.session, palette_for(self.app)
+        if not session.connection.has_key:
+            heading.update(Text(NO_KEY_HELP, palette.warn))
+            return
+        listing, loaded = session.listing, len(session.store.rows)
+        text = Text("Recent executions", "bold")
+        text.append(" · failures only" if session.only_failures else " · newest first", "dim")
+        if session.watch.note:  # may carry the server's words: made one safe line by the feed
+            style = palette.warn if session.watch.note.startswith("watch error") else "dim"
+            text.append_text(safe_text(f" · {session.watch.note}", style))
+        if session.list_filter:
+            text.append(f" · {len(self.table.shown):,} of {loaded:,} loaded match", "bold")
+            # Type, tool and error text are known only for rows whose details were seen.
+            with_details = sum(1 for row in session.store.rows if session.store.facts(row.id))
+            text.append(f" ({with_details:,} with details)", "dim")
+        if listing.error:
+            text.append_text(safe_text(f" · {listing.error}", palette.fail))
+        elif listing.waiting and not loaded:
+            text.append(" · loading…", "dim")
+        elif listing.complete:
+            text.append(f" · all {loaded:,} loaded" if loaded else " · no executions yet", "dim")
+        elif not session.list_filter:
+            text.append(f" · {loaded:,} loaded" + (" · loading more…" if listing.waiting else " · more below"), "dim")
+        heading.update(text)
+
+    # The table --------------------------------------------------------------------------------------
+
+    def on_triage_table_more_wanted(self, message: TriageTable.MoreWanted) -> None:
+        message.stop()
+        listing = self.session.listing
+        if listing.requested and not (listing.waiting or listing.complete) and self.table.near_end():
+            self.post_message(ListRequested(next_page=True))
+
+    def on_triage_table_selected(self, message: TriageTable.Selected) -> None:
+        message.stop()
+        self.post_message(LookupRequested(message.execution_id))
+
+    def on_triage_table_counts_changed(self, message: TriageTable.CountsChanged) -> None:
+        message.stop()
+        self.show_heading()
+
+    # Keys -------------------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Which keys work now (the key bar and the palette show only those)."""
+        if action in ("toggle_failures", "toggle_watch", "reload"):
+            return self.session.connection.has_key
+        if action == "last_opened":
+            return self.session.trail.current is not None
+        return True
+
+    def action_focus_lookup(self) -> None:
+        """Like a browser's address bar: focused at once with its text selected, so typing replaces it (keys
+        typed or pasted in the same burst as ctrl+l must reach it, not the old widget)."""
+        lookup = self.query_one(TopBar).lookup
+        self.set_focus(lookup)
+        lookup.select_all()
+
+    def on_triage_table_filter_wanted(self, message: TriageTable.FilterWanted) -> None:
+        message.stop()
+        box = self.query_one(FilterBox)
+        box.display = True
+        self.set_focus(box)  # at once: the next keys typed are the filter
+
+    def action_escape(self) -> None:
+        """Escape clears the filter (from the table or the filter box)."""
+        box = self.query_one(FilterBox)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.set_focus(self.table)
+
+    def action_toggle_failures(self) -> None:
+        self.session.only_failures = not self.session.only_failures
+        self.post_message(ListRequested())
+
+    def action_toggle_watch(self) -> None:
+        self.post_message(WatchToggled())
+
+    def action_reload(self) -> None:
+        self.post_message(ListRequested())
+
+    def action_last_opened(self) -> None:
+        if self.session.trail.current is not None:
+            self.post_message(LookupRequested(self.session.trail.current, from_trail=True))
+
+    def action_help(self) -> None:
+        from riza_tui.tui.screens.help import HelpScreen  # not needed for the first screen
+
+        self.app.push_screen(HelpScreen("list", self.session.keymap))
+
+    # Typing and pasting -----------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterBox):
+            event.stop()
+            self.session.list_filter = event.value
+            self.table.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, FilterBox):
+            event.stop()
+            self.set_focus(self.table)
+            if not event.value:
+                event.input.display = False
+
+    def on_key(self, event: events.Key) -> None:
+        """The first screen invites typing an ID: a printable key that is no list key starts the lookup bar with
+        that character (IDs begin with ``exec_``), so typing an ID and Enter looks it up."""
+        if self.focused is not self.table or not event.is_printable or event.character is None:
+            return
+        if any(binding.key == event.key for _node, binding, _on, _tip in self.active_bindings.values()):
+            return
+        event.stop()
+        event.prevent_default()
+        lookup = self.query_one(TopBar).lookup
+        self.set_focus(lookup)
+        lookup.value = ""
+        lookup.insert_text_at_cursor(event.character)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste outside an input (inputs take their own) is an ID or alert text to look up."""
+        event.stop()
+        self.query_one(TopBar).look_up_pasted(event.text)
