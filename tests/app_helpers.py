@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
 from textual.command import CommandList
 from textual.content import Content
 from textual.geometry import Region
+from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
@@ -113,3 +117,24 @@ async def press_and_settle(pilot: Pilot[None], *keys: str) -> None:
     await settle(pilot)
     await pilot.press(*keys)
     await settle(pilot)
+
+
+class Arrivals:
+    """A ``message_hook`` for ``run_test`` that lets a test wait for a kind of message to be handled, instead of
+    pausing until it happens to have been (watch mode's worker never ends, so settling cannot wait for it)."""
+
+    def __init__(self) -> None:
+        self._events: dict[type[Message], asyncio.Event] = {}
+
+    def __call__(self, message: Message) -> None:
+        for kind, event in self._events.items():
+            if isinstance(message, kind):
+                event.set()
+
+    async def until(self, kind: type[Message], condition: Callable[[], bool], pilot: Pilot[None]) -> None:
+        """Wait for messages of ``kind`` until ``condition()`` holds once one has been handled and drawn."""
+        event = self._events.setdefault(kind, asyncio.Event())
+        while not condition():
+            event.clear()
+            await event.wait()
+            await pilot.pause()

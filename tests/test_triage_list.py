@@ -11,9 +11,19 @@ from textual import events
 from riza_tui.core.history import LookupHistory
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
+from riza_tui.tui.messages import WatchChanged
 from riza_tui.tui.widgets.lookup_bar import LookupBar
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import body, focused_recent_list, list_heading, press_and_settle, summary_of, table_rows, toasts
+from tests.app_helpers import (
+    Arrivals,
+    body,
+    focused_recent_list,
+    list_heading,
+    press_and_settle,
+    summary_of,
+    table_rows,
+    toasts,
+)
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
 
@@ -108,7 +118,8 @@ async def test_a_row_whose_details_fail_says_so_in_place(
 
     server.add_fault(Fault(500, b'{"code":13,"message":"details backend down"}', path="/v1/executions/exec_"))
     app = make_app(max_retries=0)
-    async with app.run_test(size=TALL) as pilot:
+    arrivals = Arrivals()
+    async with app.run_test(size=TALL, message_hook=arrivals) as pilot:
         await focused_recent_list(app, pilot)
         rows = table_rows(app)
         assert sum("could not load details" in row for row in rows) == 1
@@ -146,7 +157,8 @@ async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
     newest, *older = store.records
     with ScriptedServer(ServerData(older), api_key="k") as moving:
         app = make_app(base_url=moving.url, api_key="k")
-        async with app.run_test(size=TALL, notifications=True) as pilot:
+        arrivals = Arrivals()
+        async with app.run_test(size=TALL, notifications=True, message_hook=arrivals) as pilot:
             table = await focused_recent_list(app, pilot)
             await pilot.press("down", "down")
             on = table.highlighted_id()
@@ -158,10 +170,9 @@ async def test_watch_inserts_new_executions_on_top_once_and_keeps_the_cursor(
             assert [execution.id for execution in table.shown[:2]] == [newest["id"], older[0]["id"]]
             assert table.highlighted_id() == on, "the cursor stays on its execution"
             assert "1 new execution" in toasts(app)
-            # The polling loop itself runs until W again; waiting on all workers would wait for ever.
+            # The polling loop itself runs until W again: wait for what it reports, not for it to end.
             await pilot.press("W")
-            await pilot.pause()
-            await pilot.pause()
+            await arrivals.until(WatchChanged, lambda: "watching" in list_heading(app), pilot)
             assert "watching every 5 s" in list_heading(app)
             await pilot.press("W")
             await settle(pilot)
@@ -247,14 +258,12 @@ async def test_watch_backs_off_on_errors_and_says_so(make_app: Callable[..., Riz
     from tests.loopback import Fault
 
     app = make_app(max_retries=0)
-    async with app.run_test(size=TALL) as pilot:
+    arrivals = Arrivals()
+    async with app.run_test(size=TALL, message_hook=arrivals) as pilot:
         await focused_recent_list(app, pilot)
         server.add_fault(Fault(503, b'{"code":14,"message":"list backend down"}', path="/v1/executions?"))
-        await pilot.press("W")
-        for _ in range(200):  # the first poll fails at once; then the loop waits 10 s, which the test does not
-            await pilot.pause()
-            if "watch error" in list_heading(app):
-                break
+        await pilot.press("W")  # the first poll fails at once; then the loop waits 10 s, which the test does not
+        await arrivals.until(WatchChanged, lambda: "watch error" in list_heading(app), pilot)
         assert "watch error: HTTP 503: list backend down; retrying in 10 s" in list_heading(app)
         assert len(app.screen.query_one(TriageTable).shown) == 100, "the rows shown stay"
         await pilot.press("W")
