@@ -144,7 +144,10 @@ async def test_a_remapped_key_works_and_shows_in_the_key_bar_help_and_palette(
     ("lines", "said"),
     [
         ('"list.nope" = "x"\n', ":4: keymap.list.nope: no key has the id 'list.nope'"),
-        ('"list.failures" = "slash"\n', ":4: keymap.list.failures: 'slash' would be both list.failures and table.fi"),
+        (
+            '"list.failures" = "slash"\n',
+            ":4: keymap.list.failures: 'slash' would be both list.filter and list.failures",
+        ),
         ('"pane.copy" = "tab"\n', ":4: keymap.pane.copy: 'tab' is kept for moving focus"),
         ('"pane.copy" = "two words"\n', ":4: keymap.pane.copy: 'two words' is not a key name"),
     ],

@@ -27,6 +27,7 @@ from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.list_feed import ListFeed
 from riza_tui.tui.messages import (
+    CharacterTyped,
     LastGoodWanted,
     ListChanged,
     ListRequested,
@@ -173,6 +174,10 @@ class RizaApp(App[None]):
                 self.pop_screen()
         else:
             self.switch_screen(list_screen)
+
+    def on_character_typed(self, message: CharacterTyped) -> None:
+        if self.list_screen is not None and self.screen is self.list_screen:
+            self.list_screen.take_typed(message.character)
 
     def on_list_requested(self, message: ListRequested) -> None:
         if self.feed is None or not self.session.connection.has_key:

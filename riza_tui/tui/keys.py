@@ -59,6 +59,7 @@ KEYS: tuple[Key, ...] = (
         "text (typing any key that is not a list key starts it too; paste works anywhere)",
         priority=True,
     ),
+    Key("list.filter", "slash", "filter", "Filter", "filter as you type: id, language, type, tool, exit code, error"),
     Key(
         "list.failures",
         "f",
@@ -87,7 +88,6 @@ KEYS: tuple[Key, ...] = (
     Key("list.escape", "escape", "escape", "Clear", "clear the filter", show=False),
     Key("list.help", "question_mark", "help", "Keys", "this list of keys"),
     Key("list.quit", "q", "app.quit", "Quit", "quit (when not typing)"),
-    Key("table.filter", "slash", "filter", "Filter", "filter as you type: id, language, type, tool, exit code, error"),
     Key("table.up", "up,k", "cursor(-1)", "Up", "the row above", show=False),
     Key("table.down", "down,j", "cursor(1)", "Down", "the row below", show=False),
     Key("table.page_up", "pageup", "page(-1)", "Page up", "a page up", show=False),
@@ -275,9 +275,23 @@ def current_keys(key: Key, keymap: Mapping[str, str]) -> list[str]:
     return [key_name(name) for name in keymap.get(key.id, key.keys).split(",")]
 
 
+def is_printable_key(keys: str) -> bool:
+    """Whether a binding's key types a character (an input takes it as text). Textual's own check misses some
+    ("slash" is not mapped back to "/"), so this one spells names out as its keymap does."""
+    first = keys.split(",")[0].strip()
+    if "+" in first and len(first) > 1:
+        return False
+    if len(first) == 1:
+        return first.isprintable()
+    return any(key_name(char) == first for char in PRINTABLE_PUNCTUATION)
+
+
+PRINTABLE_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ "
+
+
 def key_name(name: str) -> str:
     """A key as Textual names it: "?" is "question_mark", "[" is "left_square_bracket" (as its keymap does)."""
-    name = name.strip()
+    name = name.strip() or name
     if len(name) != 1 or name.isalnum():
         return name
     try:

@@ -47,6 +47,14 @@ class WatchToggled(Message):
     """W: poll the list's first page for new executions, or stop."""
 
 
+class CharacterTyped(Message):
+    """A printable key that no list key took: the list screen takes it once the keys before it are resolved."""
+
+    def __init__(self, character: str) -> None:
+        super().__init__()
+        self.character = character
+
+
 class LastGoodWanted(Message):
     """Compare the open (failed) execution with the newest earlier success of the same tool or code."""
 

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.messages import (
+    CharacterTyped,
     ExecutionStored,
     ListChanged,
     ListRequested,
@@ -72,11 +73,6 @@ class ListScreen(Screen[None]):
     @property
     def table(self) -> TriageTable:
         return self.query_one(TriageTable)
-
-    def on_screen_resume(self) -> None:
-        """Back from an execution: the table has the keys again (at once: Enter right after b picks a row)."""
-        if self.session.connection.has_key and self.is_mounted and self.table.display:
-            self.set_focus(self.table)
 
     def on_mount(self) -> None:
         box = self.query_one(FilterBox)
@@ -161,7 +157,7 @@ class ListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which keys work now (the key bar and the palette show only those)."""
-        if action in ("toggle_failures", "toggle_watch", "reload"):
+        if action in ("toggle_failures", "toggle_watch", "reload", "filter"):
             return self.session.connection.has_key
         if action == "last_opened":
             return self.session.trail.current is not None
@@ -174,18 +170,20 @@ class ListScreen(Screen[None]):
         self.set_focus(lookup)
         lookup.select_all()
 
-    def on_triage_table_filter_wanted(self, message: TriageTable.FilterWanted) -> None:
-        message.stop()
+    def action_filter(self) -> None:
         box = self.query_one(FilterBox)
         box.display = True
         self.set_focus(box)  # at once: the next keys typed are the filter
 
     def action_escape(self) -> None:
-        """Escape clears the filter (from the table or the filter box)."""
-        box = self.query_one(FilterBox)
-        if box.display:
+        """Escape steps back: out of the lookup bar (a key typed by mistake started it), or clears the filter."""
+        lookup, box = self.query_one(TopBar).lookup, self.query_one(FilterBox)
+        if self.focused is lookup:
+            lookup.value = ""
+        elif box.display:
             box.value = ""
             box.display = False
+        if self.table.display:
             self.set_focus(self.table)
 
     def action_toggle_failures(self) -> None:
@@ -224,17 +222,29 @@ class ListScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         """The first screen invites typing an ID: a printable key that is no list key starts the lookup bar with
-        that character (IDs begin with ``exec_``), so typing an ID and Enter looks it up."""
+        that character (IDs begin with ``exec_``), so typing an ID and Enter looks it up.
+
+        The character goes to the app's queue, not straight to the lookup bar: a list key pressed just before it
+        in the same burst (``/`` then ``exec``) is resolved by the app when its event gets there, and the
+        characters after it must follow it, into the filter box it opened."""
         if self.focused is not self.table or not event.is_printable or event.character is None:
             return
         if any(binding.key == event.key for _node, binding, _on, _tip in self.active_bindings.values()):
             return
         event.stop()
         event.prevent_default()
+        self.app.post_message(CharacterTyped(event.character))
+
+    def take_typed(self, character: str) -> None:
+        """A character typed on the list that no key took: into the input that has focus by now (a filter the
+        key before it opened), else it starts the lookup bar."""
+        if isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor(character)
+            return
         lookup = self.query_one(TopBar).lookup
         self.set_focus(lookup)
         lookup.value = ""
-        lookup.insert_text_at_cursor(event.character)
+        lookup.insert_text_at_cursor(character)
 
     def on_paste(self, event: events.Paste) -> None:
         """A paste outside an input (inputs take their own) is an ID or alert text to look up."""

@@ -13,7 +13,9 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
+
+from riza_tui.tui.keys import is_printable_key
 
 
 class KeyBar(Static):
@@ -57,8 +59,11 @@ class KeyBar(Static):
         active = list(self.screen.active_bindings.values())
         # The screen's own keys first (what this view is for), then the focused widget's, then the app's.
         active.sort(key=lambda item: 0 if item[0] is self.screen else 2 if item[0] is self.app else 1)
+        typing = isinstance(self.screen.focused, Input)
         for _node, binding, enabled, _tooltip in active:
             if not binding.show or binding.action in shown_actions:
+                continue
+            if typing and is_printable_key(binding.key):  # a letter typed in an input is text, not a key
                 continue
             shown_actions.add(binding.action)
             start = len(text)

@@ -72,9 +72,6 @@ class TriageTable(ScrollView, can_focus=True):
     class CountsChanged(Message):
         """How many rows are shown of how many loaded changed (a filter, a page, new arrivals)."""
 
-    class FilterWanted(Message):
-        """``/`` on the table: the screen opens its filter box."""
-
     def __init__(self, store: ExecutionStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
@@ -200,9 +197,6 @@ class TriageTable(ScrollView, can_focus=True):
     def action_jump(self, where: int) -> None:
         if self._shown:
             self.cursor = where % len(self._shown)
-
-    def action_filter(self) -> None:
-        self.post_message(self.FilterWanted())
 
     def action_select(self) -> None:
         execution_id = self.highlighted_id()
