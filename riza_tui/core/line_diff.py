@@ -89,7 +89,7 @@ def sequence_hunks(a: list[str], b: list[str], budget: Budget) -> list[Hunk]:
     shifted = [(i + head, j + head, size) for i, j, size in blocks]
     edges = [(0, 0, head)] if head else []
     blocks = edges + shifted + ([(len(a) - tail, len(b) - tail, tail)] if tail else [])
-    return _hunks(a, b, blocks, {(i + head, j + head) for i, j in unaligned})
+    return _paired(_hunks(a, b, blocks, {(i + head, j + head) for i, j in unaligned}))
 
 
 def _common_head(a: Sequence[str], b: Sequence[str]) -> int:
@@ -197,6 +197,34 @@ def _hunks(a: list[str], b: list[str], blocks: list[Block], unaligned: set[tuple
             hunks.append(Hunk("equal", a[block_i : block_i + size], b[block_j : block_j + size]))
         i, j = block_i + size, block_j + size
     return hunks
+
+
+def _paired(hunks: list[Hunk]) -> list[Hunk]:
+    """An insertion and a deletion a few equal lines apart that could as well be one replacement in place
+    become that replacement: on repeated lines a shortest edit script often drifts so ("+changed", " tick",
+    "-tick" for a line that was replaced), and a replacement pairs the lines for their changed words."""
+    paired: list[Hunk] = []
+    index = 0
+    while index < len(hunks):
+        window = hunks[index : index + 3]
+        if len(window) == 3 and window[1].op == "equal" and {window[0].op, window[2].op} == {"insert", "delete"}:
+            left = [line for hunk in window for line in hunk.left]
+            right = [line for hunk in window for line in hunk.right]
+            removed, added = len(left) - len(window[1].left), len(right) - len(window[1].right)
+            if left[removed:] == right[added:]:
+                paired += [
+                    Hunk("replace", left[:removed], right[:added]),
+                    Hunk("equal", left[removed:], left[removed:]),
+                ]
+                index += 3
+                continue
+        if paired and paired[-1].op == hunks[index].op == "equal":
+            previous = paired.pop()
+            paired.append(Hunk("equal", previous.left + hunks[index].left, previous.right + hunks[index].right))
+        else:
+            paired.append(hunks[index])
+        index += 1
+    return paired
 
 
 def grouped(hunks: list[Hunk], context: int = CONTEXT) -> list[Hunk | Skipped]:
