@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from collections.abc import Callable
 
 from riza_tui.api.client import RizaClient
@@ -78,3 +79,35 @@ async def test_seven_equal_lines_between_two_changes_are_grouped_alike_everywher
                 ("7", "7"),
                 ("y", "Y"),
             ]
+
+
+async def test_lines_too_costly_to_align_carry_the_same_marker_everywhere(make_app: Callable[..., RizaApp]) -> None:
+    draw = random.Random(7)
+    records = [
+        script_record(f"exec_{side}", "pass\n", stdout="\n".join(f"tick {draw.randrange(4)}" for _ in range(5_000)))
+        for side in ("left", "right")
+    ]
+    with ScriptedServer(ServerData(records), api_key="k") as server:
+        settings = ClientSettings(api_key="k", base_url=server.url)
+        out = io.StringIO()
+        await run_diff(settings, "exec_left", "exec_right", color="never", streams=(out, io.StringIO()))
+        (marker,) = [line for line in out.getvalue().splitlines() if "too costly to align" in line]
+        assert marker.startswith("… ") and " lines against " in marker
+
+        out = io.StringIO()
+        await run_diff(settings, "exec_left", "exec_right", as_json=True, streams=(out, io.StringIO()))
+        stdout = {part["part"]: part for part in json.loads(out.getvalue())["parts"]}["stdout"]
+        assert stdout["aligned"] is False and marker in stdout["unified"]
+
+        async with RizaClient(settings) as client:
+            left, right = await client.retrieve("exec_left"), await client.retrieve("exec_right")
+        app = make_app(base_url=server.url, api_key="k")
+        async with app.run_test(size=(200, 50)) as pilot:
+            await settle(pilot)
+            await app.push_screen(DiffScreen(left, right))
+            await settle(pilot)
+            view = app.screen.query_one(TextView)
+            assert [line.strip() for line in view.shown_text().splitlines() if "too costly" in line] == [marker]
+            await press_and_settle(pilot, "tab")
+            rows = [row for row in view.shown_text().splitlines() if "too costly" in row]
+            assert [tuple(cell.strip() for cell in row.split(" │ ")) for row in rows] == [(marker, marker)]
