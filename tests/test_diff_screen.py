@@ -13,6 +13,7 @@ import pytest
 from riza_tui.api.client import RizaClient
 from riza_tui.api.models import Fetched
 from riza_tui.api.settings import ClientSettings
+from riza_tui.core.compare import compare
 from riza_tui.core.line_diff import Cancelled
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
@@ -70,8 +71,6 @@ async def test_closing_the_diff_screen_stops_its_comparison(
 ) -> None:
     asked, closed, ended = threading.Event(), threading.Event(), threading.Event()
     outcome: list[str] = []
-    compare = diff_screen.compare
-
     def held_compare(*args: Any, cancelled: Callable[[], bool], **options: Any) -> Any:
         """The real comparison, its first question held until the screen is closed."""
 
