@@ -14,6 +14,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from riza_tui.api.json_text import pretty_json
@@ -162,29 +163,27 @@ def unified_lines(part: PartDiff) -> list[str]:
     return lines
 
 
+WORD = re.compile(r"\w+|[^\w\s]+|\s+")  # every character is in one of these: the words tile a line
+
+
 def changed_words(
     left: str, right: str, budget: Budget | None = None
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the words that differ between two versions of a line, on each side; words too
     costly to align within ``budget`` (one shared by a whole rendering) are marked changed together."""
-    left_words, right_words = _words(left), _words(right)
+    left_words, right_words = WORD.findall(left), WORD.findall(right)
+    left_starts, right_starts = [0, *accumulate(map(len, left_words))], [0, *accumulate(map(len, right_words))]
     left_spans: list[tuple[int, int]] = []
     right_spans: list[tuple[int, int]] = []
     i = j = 0
-    for hunk in sequence_hunks([w for w, _ in left_words], [w for w, _ in right_words], budget or Budget()):
+    for hunk in sequence_hunks(left_words, right_words, budget or Budget()):
         if hunk.op != "equal":
             if hunk.left:
-                last = left_words[i + len(hunk.left) - 1]
-                left_spans.append((left_words[i][1], last[1] + len(last[0])))
+                left_spans.append((left_starts[i], left_starts[i + len(hunk.left)]))
             if hunk.right:
-                last = right_words[j + len(hunk.right) - 1]
-                right_spans.append((right_words[j][1], last[1] + len(last[0])))
+                right_spans.append((right_starts[j], right_starts[j + len(hunk.right)]))
         i, j = i + len(hunk.left), j + len(hunk.right)
     return left_spans, right_spans
-
-
-def _words(line: str) -> list[tuple[str, int]]:
-    return [(match.group(), match.start()) for match in re.finditer(r"\w+|[^\w\s]+|\s+", line)]
 
 
 def diff_json(left: Execution, right: Execution, parts: list[PartDiff]) -> str:
