@@ -71,6 +71,7 @@ async def test_closing_the_diff_screen_stops_its_comparison(
 ) -> None:
     asked, closed, ended = threading.Event(), threading.Event(), threading.Event()
     outcome: list[str] = []
+
     def held_compare(*args: Any, cancelled: Callable[[], bool], **options: Any) -> Any:
         """The real comparison, its first question held until the screen is closed."""
 
