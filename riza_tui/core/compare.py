@@ -20,7 +20,7 @@ from typing import Any
 from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Execution, Fetched, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import human_duration
-from riza_tui.core.line_diff import WORK_BUDGET, Budget, Cancelled, Hunk, Skipped, grouped, line_hunks, sequence_hunks
+from riza_tui.core.line_diff import WORK_BUDGET, Budget, Hunk, Skipped, grouped, line_hunks, sequence_hunks
 from riza_tui.core.triage import exit_meaning
 from riza_tui.core.view import build_view, http_fields, shown_execution
 
@@ -130,18 +130,18 @@ def compare(
 ) -> list[PartDiff]:
     """Every part of two executions, with line hunks for the parts that differ: at most ``budget`` matcher
     steps a part, so a big part costs well under a second. ``cancelled`` is asked between parts and along
-    each; once it says yes, :class:`Cancelled` is raised. Run it off the UI thread."""
+    each; once it says yes, ``line_diff.Cancelled`` is raised. Run it off the UI thread."""
     key = secrets.token_bytes(16)
     left_parts = part_texts(left, key, reveal_secrets=reveal_secrets)
     right_parts = part_texts(right, key, reveal_secrets=reveal_secrets)
     names = list(PARTS) + [name for name in (*left_parts, *right_parts) if name not in PARTS]
     diffs = []
     for name in dict.fromkeys(names):
-        if cancelled():
-            raise Cancelled
+        part_budget = Budget(budget, cancelled)
+        part_budget.check()
         part = PartDiff(name, left_parts.get(name, ""), right_parts.get(name, ""))
         if not part.equal:
-            part.hunks = line_hunks(part.left, part.right, Budget(budget, cancelled))
+            part.hunks = line_hunks(part.left, part.right, part_budget)
         diffs.append(part)
     return diffs
 

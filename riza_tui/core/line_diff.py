@@ -39,10 +39,14 @@ class Budget:
     def left(self) -> int:
         return self.limit - self.spent
 
-    def spend(self, steps: int) -> bool:
-        """Take ``steps`` if the budget has them (False, and nothing taken, if not); raise if cancelled."""
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if the comparison is no longer wanted."""
         if self.cancelled():
             raise Cancelled
+
+    def spend(self, steps: int) -> bool:
+        """Take ``steps`` if the budget has them (False, and nothing taken, if not); raise if cancelled."""
+        self.check()
         if steps > self.left:
             return False
         self.spent += steps

@@ -52,15 +52,17 @@ def _word_spans(hunk: Hunk, budget: Budget) -> list[tuple[Spans, Spans]]:
     return [changed_words(hunk.left[i], hunk.right[i], budget) for i in range(pairs)]
 
 
-def unified(parts: list[PartDiff], palette: Palette) -> list[Text]:
+def unified(parts: list[PartDiff], palette: Palette, budget: Budget | None = None) -> list[Text]:
+    """``budget`` bounds the search for changed words over the whole rendering, and can cancel it."""
     lines = summary_lines(parts, palette)
     removed, added = Style(color=palette.fail.color), Style(color=palette.ok.color)
-    budget = Budget()
+    budget = budget or Budget()
     for part in parts:
         if part.equal:
             continue
         lines += [Text(""), Text(f"── {part.name} ", "bold") + Text("─" * 40, "dim")]
         for shown in grouped(part.hunks):
+            budget.check()
             if isinstance(shown, Skipped):
                 lines.append(_marker(f"  {shown.text}"))
             elif shown.op == "equal":
@@ -79,11 +81,11 @@ def unified(parts: list[PartDiff], palette: Palette) -> list[Text]:
     return lines
 
 
-def side_by_side(parts: list[PartDiff], palette: Palette, width: int) -> list[Text]:
+def side_by_side(parts: list[PartDiff], palette: Palette, width: int, budget: Budget | None = None) -> list[Text]:
     lines = summary_lines(parts, palette)
     column = max((width - 3) // 2, 10)
     removed, added = Style(color=palette.fail.color), Style(color=palette.ok.color)
-    budget = Budget()
+    budget = budget or Budget()
 
     def row(left: Text | None, right: Text | None) -> Text:
         left = left or Text("")
@@ -100,6 +102,7 @@ def side_by_side(parts: list[PartDiff], palette: Palette, width: int) -> list[Te
             Text(f"── {part.name} ", "bold") + Text("─" * max(column * 2 - cell_len(part.name), 3), "dim"),
         ]
         for shown in grouped(part.hunks):
+            budget.check()
             if isinstance(shown, Skipped):
                 lines.append(row(_marker(shown.text), _marker(shown.text)))
                 continue

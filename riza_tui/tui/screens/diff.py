@@ -11,11 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from riza_tui.api.models import Fetched
 from riza_tui.core.compare import PartDiff, compare
-from riza_tui.core.line_diff import Cancelled
+from riza_tui.core.line_diff import Budget, Cancelled
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.tui.render import diff_lines
 from riza_tui.tui.render.colors import Palette, palette_for
@@ -66,11 +66,12 @@ class DiffScreen(Screen[None]):
             )
         except Cancelled:
             return
-        self.app.call_from_thread(self._compared, parts)
+        self.app.call_from_thread(self._compared, parts, worker)
 
-    def _compared(self, parts: list[PartDiff]) -> None:
-        self.parts = parts
-        self._draw()
+    def _compared(self, parts: list[PartDiff], worker: Worker[None]) -> None:
+        if not worker.is_cancelled:  # on the UI thread, where cancelling happens: no race with closing
+            self.parts = parts
+            self._draw()
 
     def _draw(self) -> None:
         if self.parts is not None:
@@ -80,12 +81,22 @@ class DiffScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="render", description="draw the comparison", exit_on_error=False)
     def _style(self, parts: list[PartDiff], palette: Palette, side_by_side: bool, width: int) -> None:
-        """Styling tens of thousands of lines (and finding their changed words) takes longer than a frame."""
-        lines = diff_lines.side_by_side(parts, palette, width) if side_by_side else diff_lines.unified(parts, palette)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, lines, side_by_side)
+        """Styling tens of thousands of lines (and finding their changed words) takes longer than a frame;
+        a newer layout or closing the screen cancels it."""
+        worker = get_current_worker()
+        budget = Budget(cancelled=lambda: worker.is_cancelled)
+        try:
+            if side_by_side:
+                lines = diff_lines.side_by_side(parts, palette, width, budget)
+            else:
+                lines = diff_lines.unified(parts, palette, budget)
+        except Cancelled:
+            return
+        self.app.call_from_thread(self._show, lines, side_by_side, worker)
 
-    def _show(self, lines: list[Text], side_by_side: bool) -> None:
+    def _show(self, lines: list[Text], side_by_side: bool, worker: Worker[None]) -> None:
+        if worker.is_cancelled:
+            return
         layout = "side by side" if side_by_side else "unified"
         title = Text.assemble(("difference", "bold"), (f" · {layout} · tab switches", "dim"))
         self.query_one(TextView).show_lines(lines, title=title)
