@@ -7,6 +7,9 @@ import io
 import json
 import random
 from collections.abc import Callable
+from typing import Any
+
+from textual.pilot import Pilot
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.settings import ClientSettings
@@ -40,35 +43,45 @@ def screen_unified(line: str) -> str:
     return line.strip() if line.strip().startswith("…") else line[0] + line[2:]
 
 
+async def printed(settings: ClientSettings) -> list[str]:
+    out = io.StringIO()
+    assert await run_diff(settings, "exec_left", "exec_right", color="never", streams=(out, io.StringIO())) == 1
+    return out.getvalue().splitlines()
+
+
+async def json_parts(settings: ClientSettings) -> dict[str, Any]:
+    out = io.StringIO()
+    await run_diff(settings, "exec_left", "exec_right", as_json=True, streams=(out, io.StringIO()))
+    return {part["part"]: part for part in json.loads(out.getvalue())["parts"]}
+
+
+async def open_diff(app: RizaApp, pilot: Pilot[None], settings: ClientSettings) -> TextView:
+    async with RizaClient(settings) as client:
+        left, right = await client.retrieve("exec_left"), await client.retrieve("exec_right")
+    await settle(pilot)
+    await app.push_screen(DiffScreen(left, right))
+    await settle(pilot)
+    return app.screen.query_one(TextView)
+
+
+def cells(rows: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(cell.strip() for cell in row.split(" │ ")) for row in rows]
+
+
 async def test_seven_equal_lines_between_two_changes_are_grouped_alike_everywhere(
     make_app: Callable[..., RizaApp],
 ) -> None:
     with ScriptedServer(ServerData(PAIR), api_key="k") as server:
         settings = ClientSettings(api_key="k", base_url=server.url)
-        out = io.StringIO()
-        assert await run_diff(settings, "exec_left", "exec_right", color="never", streams=(out, io.StringIO())) == 1
-        assert section(out.getvalue().splitlines(), "@@ stdout @@") == EXPECTED
-
-        out = io.StringIO()
-        await run_diff(settings, "exec_left", "exec_right", as_json=True, streams=(out, io.StringIO()))
-        parts = {part["part"]: part for part in json.loads(out.getvalue())["parts"]}
-        assert parts["stdout"]["unified"] == EXPECTED
-
-        async with RizaClient(settings) as client:
-            left, right = await client.retrieve("exec_left"), await client.retrieve("exec_right")
+        assert section(await printed(settings), "@@ stdout @@") == EXPECTED
+        assert (await json_parts(settings))["stdout"]["unified"] == EXPECTED
         app = make_app(base_url=server.url, api_key="k")
         async with app.run_test(size=(120, 50)) as pilot:
-            await settle(pilot)
-            await app.push_screen(DiffScreen(left, right))
-            await settle(pilot)
-            view = app.screen.query_one(TextView)
+            view = await open_diff(app, pilot, settings)
             unified = section(view.shown_text().splitlines(), "── stdout")
             assert [screen_unified(line) for line in unified] == EXPECTED
-
             await press_and_settle(pilot, "tab")
-            rows = section(view.shown_text().splitlines(), "── stdout")
-            cells = [tuple(cell.strip() for cell in row.split(" │ ")) for row in rows]
-            assert cells == [
+            assert cells(section(view.shown_text().splitlines(), "── stdout")) == [
                 ("x", "X"),
                 ("1", "1"),
                 ("2", "2"),
@@ -89,25 +102,13 @@ async def test_lines_too_costly_to_align_carry_the_same_marker_everywhere(make_a
     ]
     with ScriptedServer(ServerData(records), api_key="k") as server:
         settings = ClientSettings(api_key="k", base_url=server.url)
-        out = io.StringIO()
-        await run_diff(settings, "exec_left", "exec_right", color="never", streams=(out, io.StringIO()))
-        (marker,) = [line for line in out.getvalue().splitlines() if "too costly to align" in line]
+        (marker,) = [line for line in await printed(settings) if "too costly to align" in line]
         assert marker.startswith("… ") and " lines against " in marker
-
-        out = io.StringIO()
-        await run_diff(settings, "exec_left", "exec_right", as_json=True, streams=(out, io.StringIO()))
-        stdout = {part["part"]: part for part in json.loads(out.getvalue())["parts"]}["stdout"]
+        stdout = (await json_parts(settings))["stdout"]
         assert stdout["aligned"] is False and marker in stdout["unified"]
-
-        async with RizaClient(settings) as client:
-            left, right = await client.retrieve("exec_left"), await client.retrieve("exec_right")
         app = make_app(base_url=server.url, api_key="k")
         async with app.run_test(size=(200, 50)) as pilot:
-            await settle(pilot)
-            await app.push_screen(DiffScreen(left, right))
-            await settle(pilot)
-            view = app.screen.query_one(TextView)
+            view = await open_diff(app, pilot, settings)
             assert [line.strip() for line in view.shown_text().splitlines() if "too costly" in line] == [marker]
             await press_and_settle(pilot, "tab")
-            rows = [row for row in view.shown_text().splitlines() if "too costly" in row]
-            assert [tuple(cell.strip() for cell in row.split(" │ ")) for row in rows] == [(marker, marker)]
+            assert cells([row for row in view.shown_text().splitlines() if "too costly" in row]) == [(marker, marker)]
