@@ -104,6 +104,17 @@ def test_repeated_lines_are_aligned_in_place_within_the_budget(lines: int) -> No
     assert first_search > 5 * WORK_BUDGET, "difflib alone steps through every position of each left line"
 
 
+def test_a_long_log_with_many_changes_is_aligned_within_the_budget() -> None:
+    """Distinct lines cost difflib a pass over the text per change: past half the budget Myers takes over."""
+    left = [f"2026-11-27 00:00:{index:06d} INFO batch={index}" for index in range(40_000)]
+    right = [f"{line} retried" if index % 500 == 0 else line for index, line in enumerate(left)]
+    budget = Budget()
+    hunks = sequence_hunks(left, right, budget)
+    assert all(hunk.aligned for hunk in hunks) and budget.spent <= WORK_BUDGET
+    changes = [hunk for hunk in hunks if hunk.op != "equal"]
+    assert changes == [Hunk("replace", [left[index]], [right[index]]) for index in range(0, 40_000, 500)]
+
+
 def test_a_diff_too_costly_to_align_stops_at_its_budget_and_is_marked() -> None:
     left, right = ticks(3_000, seed=1), ticks(3_000, seed=2)
     small, large = Budget(30_000), Budget(300_000)

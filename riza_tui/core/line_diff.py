@@ -1,9 +1,10 @@
 """The line diff of two texts, in bounded work that can be cancelled, and the context ``diff -u`` keeps.
 
-difflib's matcher finds the diffs people read best, but it is quadratic on repeated lines (8,000 lines of
-four distinct values: 64 s), so every step it may take is counted against a budget first. A region too
-costly for it goes to Myers' O(ND) algorithm, which is fast whenever the two sides differ little however
-often their lines repeat; a region too costly for both is shown whole, marked as not aligned line by line.
+difflib's matcher finds diffs people read well, but it is quadratic on repeated lines (8,000 lines of four
+distinct values: over a minute) and its recursion makes a pass over the text per change. So every step is
+counted against a budget: difflib's longest matches while they are cheap (distinct lines), then Myers'
+O(ND) algorithm, fast whenever two sides differ little however their lines repeat (git's default diff);
+a region too costly for both is shown whole, marked as not aligned line by line.
 """
 
 from __future__ import annotations
@@ -114,8 +115,10 @@ def _common_tail(a: Sequence[str], b: Sequence[str], most: int) -> int:
 def _middle_blocks(a: list[str], b: list[str], budget: Budget) -> tuple[list[Block], list[tuple[int, int]]]:
     """Equal runs of two texts that share no first or last line, and the starts of the regions left unaligned.
 
-    difflib's own recursion (``get_matching_blocks``), each longest-match search paid for in advance: its cost
-    is at most one step per left line plus one per position of that line on the right."""
+    difflib's recursion (``get_matching_blocks``) with half the budget, each longest-match search paid for in
+    advance (at most one step per left line plus one per position of that line on the right): cheap on
+    distinct lines, but a pass over a region per equal run found. Regions it cannot pay for go to Myers with
+    whatever is left: steps that grow with how much two texts differ, not with their length or repeats."""
     if not a or not b:
         return [], []
     if len(a) == 1 or len(b) == 1:  # at most one equal run, the first place the lone line is found (as difflib)
@@ -130,9 +133,12 @@ def _middle_blocks(a: list[str], b: list[str], budget: Budget) -> tuple[list[Blo
     blocks: list[Block] = []
     unaligned: list[tuple[int, int]] = []
     regions = [(0, len(a), 0, len(b))]
+    difflib_share = budget.left // 2
     while regions:
         alo, ahi, blo, bhi = regions.pop()
-        if budget.spend(cost[ahi] - cost[alo]):
+        search = cost[ahi] - cost[alo]
+        if search <= difflib_share and budget.spend(search):
+            difflib_share -= search
             i, j, size = matcher.find_longest_match(alo, ahi, blo, bhi)
         else:
             found = _myers(a[alo:ahi], b[blo:bhi], budget)
