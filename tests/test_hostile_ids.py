@@ -35,38 +35,40 @@ def hostile_records() -> list[dict[str, object]]:
 
 
 def test_hostile_ids_never_reach_the_terminal_on_any_screen_or_input() -> None:
-    with ScriptedServer(ServerData(hostile_records()), api_key="k") as server:
-        with app_in_pty(server, size=(140, 40), env={"RIZA_API_KEY": "k"}) as (process, parent):
-            drawn = read_until(parent, b"exec_title", time.monotonic() + 30)
-            assert b"exec_title" in drawn, "the list is drawn"
-            # Each step waits for something only its destination draws: a lone ESC followed too soon by a key
-            # would be read as alt+key (or ESC [ as the start of a sequence).
-            steps = [
-                (b"\r", b"ValueError"),  # Enter: the first row opens, its id goes into the lookup bar
-                (b"m", b"Marked"),
-                (b"b", b"Recent executions"),  # back to the list
-                (b"j\r", b"Raw JSON"),  # the second one
-                (b"d", b"Side by side"),  # the diff screen names both ids
-                (b"\x1b", b"Raw JSON"),  # back from the diff
-                (b"[", b"ValueError"),  # back along the trail to the first
-                (b"]", b"Raw JSON"),  # and forward again
-                (b"/", b"Enter keeps it"),  # the pane search, then its query
-                (b"tit", b"tit"),
-                (b"\r", b"Raw JSON"),
-                (b"?", b"riza-tui keys"),  # the help over the execution screen
-                (b"\x1b", b"Raw JSON"),
-                (b"\x10", b"for commands"),  # the palette (ctrl+p)
-                (b"Mark", b"Mark for comparison"),
-                (b"\r", b"Marked exec_title"),  # run from the palette: a notification names the id
-                (b"b", b"Recent executions"),
-                (b"/exec", b"loaded match"),  # the list filter
-            ]
-            for keys, marker in steps:
-                os.write(parent, keys)
-                seen = read_until(parent, marker, time.monotonic() + 30)
-                assert marker in seen, f"after {keys!r}: {visible(seen)}"
-                drawn += seen
-            drawn += quit_app(process, parent)
+    with (
+        ScriptedServer(ServerData(hostile_records()), api_key="k") as server,
+        app_in_pty(server, size=(140, 40), env={"RIZA_API_KEY": "k"}) as (process, parent),
+    ):
+        drawn = read_until(parent, b"exec_title", time.monotonic() + 30)
+        assert b"exec_title" in drawn, "the list is drawn"
+        # Each step waits for something only its destination draws: a lone ESC followed too soon by a key
+        # would be read as alt+key (or ESC [ as the start of a sequence).
+        steps = [
+            (b"\r", b"ValueError"),  # Enter: the first row opens, its id goes into the lookup bar
+            (b"m", b"Marked"),
+            (b"b", b"Recent executions"),  # back to the list
+            (b"j\r", b"Raw JSON"),  # the second one
+            (b"d", b"Side by side"),  # the diff screen names both ids
+            (b"\x1b", b"Raw JSON"),  # back from the diff
+            (b"[", b"ValueError"),  # back along the trail to the first
+            (b"]", b"Raw JSON"),  # and forward again
+            (b"/", b"Enter keeps it"),  # the pane search, then its query
+            (b"tit", b"tit"),
+            (b"\r", b"Raw JSON"),
+            (b"?", b"riza-tui keys"),  # the help over the execution screen
+            (b"\x1b", b"Raw JSON"),
+            (b"\x10", b"for commands"),  # the palette (ctrl+p)
+            (b"Mark", b"Mark for comparison"),
+            (b"\r", b"Marked exec_title"),  # run from the palette: a notification names the id
+            (b"b", b"Recent executions"),
+            (b"/exec", b"loaded match"),  # the list filter
+        ]
+        for keys, marker in steps:
+            os.write(parent, keys)
+            seen = read_until(parent, marker, time.monotonic() + 30)
+            assert marker in seen, f"after {keys!r}: {visible(seen)}"
+            drawn += seen
+        drawn += quit_app(process, parent)
     for name, sequence in FORBIDDEN.items():
         assert sequence not in drawn, f"{name} reached the terminal"
     assert b"\\x1b]52;c;" in drawn and b"\\x1b]0;pwned-title" in drawn, "the ids are shown, escapes visible"

@@ -7,32 +7,24 @@ they were compared; changed ones carry a line diff.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import hmac
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from itertools import accumulate
+from typing import Any
 
 from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Execution, Fetched, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import human_duration
+from riza_tui.core.line_diff import WORK_BUDGET, Budget, Hunk, Skipped, grouped, line_hunks, sequence_hunks
 from riza_tui.core.triage import exit_text
 from riza_tui.core.view import build_view, http_fields, shown_execution
 
-Op = Literal["equal", "delete", "insert", "replace"]
 PARTS = ("code", "input", "output", "stdout", "stderr", "args", "env", "http", "limits", "exit code", "duration")
-
-
-@dataclass(frozen=True)
-class Hunk:
-    """A run of lines: equal in both, or the left lines replaced by the right ones."""
-
-    op: Op
-    left: list[str]
-    right: list[str]
 
 
 @dataclass
@@ -46,10 +38,16 @@ class PartDiff:
     def equal(self) -> bool:
         return self.left == self.right
 
+    @property
+    def aligned(self) -> bool:
+        """False when some of its lines were too costly to align and are shown whole."""
+        return all(hunk.aligned for hunk in self.hunks)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "part": self.name,
             "equal": self.equal,
+            "aligned": self.aligned,
             "unified": [] if self.equal else unified_lines(self),
         }
 
@@ -121,68 +119,70 @@ def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) ->
     return texts
 
 
-def compare(left: Fetched, right: Fetched, *, reveal_secrets: bool = False) -> list[PartDiff]:
-    """Every part of two executions, with line hunks for the parts that differ. Costly for big parts: run it
-    off the UI thread."""
+def compare(
+    left: Fetched,
+    right: Fetched,
+    *,
+    reveal_secrets: bool = False,
+    cancelled: Callable[[], bool] = lambda: False,
+    budget: int = WORK_BUDGET,
+) -> list[PartDiff]:
+    """Every part of two executions, with line hunks for the parts that differ: at most ``budget`` matcher
+    steps a part, so a big part costs well under a second. ``cancelled`` is asked between parts and along
+    each; once it says yes, ``line_diff.Cancelled`` is raised. Run it off the UI thread."""
     key = secrets.token_bytes(16)
     left_parts = part_texts(left, key, reveal_secrets=reveal_secrets)
     right_parts = part_texts(right, key, reveal_secrets=reveal_secrets)
     names = list(PARTS) + [name for name in (*left_parts, *right_parts) if name not in PARTS]
     diffs = []
     for name in dict.fromkeys(names):
+        part_budget = Budget(budget, cancelled)
+        part_budget.check()
         part = PartDiff(name, left_parts.get(name, ""), right_parts.get(name, ""))
         if not part.equal:
-            part.hunks = line_hunks(part.left, part.right)
+            part.hunks = line_hunks(part.left, part.right, part_budget)
         diffs.append(part)
     return diffs
 
 
-def line_hunks(left: str, right: str) -> list[Hunk]:
-    left_lines, right_lines = left.splitlines(), right.splitlines()
-    matcher = difflib.SequenceMatcher(None, left_lines, right_lines, autojunk=False)
-    return [Hunk(tag, left_lines[i1:i2], right_lines[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
-
-
-def unified_lines(part: PartDiff, context: int = 3) -> list[str]:
-    """The part as ``diff -u`` body lines: ' ' context, '-' left only, '+' right only, '…' for skipped runs."""
+def unified_lines(part: PartDiff) -> list[str]:
+    """The part as ``diff -u`` body lines: ' ' context, '-' left only, '+' right only, '…' for what is left
+    out (unchanged lines) or shown whole (lines too costly to align)."""
     lines: list[str] = []
-    for index, hunk in enumerate(part.hunks):
-        if hunk.op == "equal":
-            kept = hunk.left
-            first, last = index == 0, index == len(part.hunks) - 1
-            if len(kept) > 2 * context + 1 or (first and len(kept) > context) or (last and len(kept) > context):
-                head = [] if first else kept[:context]
-                tail = [] if last else kept[-context:]
-                skipped = len(kept) - len(head) - len(tail)
-                lines += [f" {line}" for line in head]
-                lines.append(f"… {skipped} unchanged line{'s' if skipped != 1 else ''}")
-                lines += [f" {line}" for line in tail]
-            else:
-                lines += [f" {line}" for line in kept]
+    for shown in grouped(part.hunks):
+        if isinstance(shown, Skipped):
+            lines.append(shown.text)
+        elif shown.op == "equal":
+            lines += [f" {line}" for line in shown.left]
         else:
-            lines += [f"-{line}" for line in hunk.left]
-            lines += [f"+{line}" for line in hunk.right]
+            if not shown.aligned:
+                lines.append(shown.note)
+            lines += [f"-{line}" for line in shown.left]
+            lines += [f"+{line}" for line in shown.right]
     return lines
 
 
-def changed_words(left: str, right: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Character spans of the words that differ between two versions of a line, on each side."""
-    left_words, right_words = _words(left), _words(right)
-    matcher = difflib.SequenceMatcher(None, [w for w, _ in left_words], [w for w, _ in right_words], autojunk=False)
+WORD = re.compile(r"\w+|[^\w\s]+|\s+")  # every character is in one of these: the words tile a line
+
+
+def changed_words(
+    left: str, right: str, budget: Budget | None = None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words that differ between two versions of a line, on each side; words too
+    costly to align within ``budget`` (one shared by a whole rendering) are marked changed together."""
+    left_words, right_words = WORD.findall(left), WORD.findall(right)
+    left_starts, right_starts = [0, *accumulate(map(len, left_words))], [0, *accumulate(map(len, right_words))]
     left_spans: list[tuple[int, int]] = []
     right_spans: list[tuple[int, int]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        if i1 < i2:
-            left_spans.append((left_words[i1][1], left_words[i2 - 1][1] + len(left_words[i2 - 1][0])))
-        if j1 < j2:
-            right_spans.append((right_words[j1][1], right_words[j2 - 1][1] + len(right_words[j2 - 1][0])))
+    i = j = 0
+    for hunk in sequence_hunks(left_words, right_words, budget or Budget()):
+        if hunk.op != "equal":
+            if hunk.left:
+                left_spans.append((left_starts[i], left_starts[i + len(hunk.left)]))
+            if hunk.right:
+                right_spans.append((right_starts[j], right_starts[j + len(hunk.right)]))
+        i, j = i + len(hunk.left), j + len(hunk.right)
     return left_spans, right_spans
-
-
-def _words(line: str) -> list[tuple[str, int]]:
-    return [(match.group(), match.start()) for match in re.finditer(r"\w+|[^\w\s]+|\s+", line)]
 
 
 def diff_json(left: Execution, right: Execution, parts: list[PartDiff]) -> str:
