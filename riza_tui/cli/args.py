@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from riza_tui import __version__
-from riza_tui.api.settings import check_base_url
+from riza_tui.api.settings import check_base_url, checked_api_key
 
 EXIT_USAGE = 2
 FIELDS = ("code", "stdout", "stderr", "input", "output")
@@ -46,7 +46,10 @@ def _base_url(text: str) -> str:
 def _api_key(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("the API key is empty")
-    return text
+    try:
+        return checked_api_key(text, "the key")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _connection_flags(parser: argparse.ArgumentParser) -> None:
