@@ -15,6 +15,8 @@ the line and the field. The key itself is never printed, even in errors.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import stat
@@ -78,12 +80,19 @@ def profile_name_problem(name: str) -> str:
         return ""
     if not name:
         return "a profile name cannot be empty"
-    return f"the profile name {one_line(name)!r} may hold only letters, digits, '-', '_' and '.' (at most 64)"
+    return f"the profile name '{one_line(name)}' may hold only letters, digits, '-', '_' and '.' (at most 64)"
 
 
 def _dotted(key: str) -> tuple[str, ...]:
     """A TOML key (``profiles."a b".base_url``) as its parts."""
-    return tuple(next(group for group in match.groups() if group is not None) for match in KEY_PART.finditer(key))
+    parts = []
+    for match in KEY_PART.finditer(key):
+        basic, literal, bare = match.groups()
+        if basic is not None:
+            with contextlib.suppress(ValueError):  # TOML's basic-string escapes are JSON's: \uXXXX, \", \\
+                basic = json.loads(f'"{basic}"')
+        parts.append(next(part for part in (basic, literal, bare) if part is not None))
+    return tuple(parts)
 
 
 def _line_of(text: str, path: tuple[str, ...]) -> int:
