@@ -145,18 +145,29 @@ class RizaClient:
             ) from None
 
     async def iter_executions(self, *, page_size: int = 100, only_failures: bool = False) -> AsyncIterator[Execution]:
-        """Every execution, page by page, until the server returns an empty page."""
+        """Every execution once, page by page, until the server returns an empty page. A page that adds nothing
+        new, or a cursor that came before (pages in a circle), ends the paging with an InvalidResponseError
+        after what was new: a server that repeats itself is not paged forever."""
         cursor: str | None = None
+        cursors: set[str] = set()
+        seen: set[str] = set()
         while True:
             page = await self.list_executions(limit=page_size, starting_after=cursor, only_failures=only_failures)
             if not page.data:
                 return
+            fresh = 0
             for execution in page.data:
-                yield execution
-            next_cursor = page.data[-1].id
-            if next_cursor == cursor:
-                raise InvalidResponseError("the server returned the same page twice", raw="")
-            cursor = next_cursor
+                if execution.id not in seen:
+                    seen.add(execution.id)
+                    fresh += 1
+                    yield execution
+            cursor = page.data[-1].id
+            if not fresh or cursor in cursors:
+                why = "a page held nothing new" if not fresh else f"{cursor[:80]!r} came back as the cursor"
+                raise InvalidResponseError(
+                    f"stopped paging after {len(seen):,} executions: {why}", raw="", hint="the server repeats itself"
+                )
+            cursors.add(cursor)
 
     async def _request(self, path: str, params: Mapping[str, str]) -> _Reply:
         """One request with its retries, all within one deadline of ``settings.timeout`` seconds."""
