@@ -95,7 +95,12 @@ def _dotted(key: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _line_of(text: str, path: tuple[str, ...]) -> int:
+def _line_of(text: str, table: str | None, key: str) -> int:
+    """The line where ``key`` is set inside ``[table]`` (None: the top level), both as written in TOML."""
+    return _line_of_path(text, (*(_dotted(table) if table else ()), *_dotted(key)))
+
+
+def _line_of_path(text: str, path: tuple[str, ...]) -> int:
     """The line that sets ``path`` (a table header, a key, or a dotted key in any table); else the line of its
     longest prefix that is set (the table of an unknown key, an inline table); 1 if none is."""
     table: tuple[str, ...] = ()
@@ -153,7 +158,7 @@ def load_config(path: Path | None = None) -> Config:
 
     def fail(table: str | None, key: str, problem: str) -> ConfigError:
         where = ("profiles", table, key) if table else (key,)
-        return ConfigError(f"{path}:{_line_of(text, where)}: {'.'.join(where)}: {problem}")
+        return ConfigError(f"{path}:{_line_of_path(text, where)}: {'.'.join(where)}: {problem}")
 
     for key in document:
         if key not in TOP_FIELDS:
@@ -164,7 +169,7 @@ def load_config(path: Path | None = None) -> Config:
         raise fail(None, "profiles", "must be a table of profiles, like [profiles.NAME]")
     for name, values in raw_profiles.items():
         if problem := profile_name_problem(name):
-            raise ConfigError(f"{path}:{_line_of(text, ('profiles', name))}: profiles: {problem}")
+            raise ConfigError(f"{path}:{_line_of_path(text, ('profiles', name))}: profiles: {problem}")
         if not isinstance(values, dict):
             raise fail(None, "profiles", f"{name!r} must be a table")
         profiles[name] = _profile(name, values, fail)
