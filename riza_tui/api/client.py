@@ -29,7 +29,8 @@ from riza_tui.api.errors import (
     status_error,
 )
 from riza_tui.api.models import Execution, ExecutionList, Fetched, field_path
-from riza_tui.api.settings import ClientSettings, display_url
+from riza_tui.api.scrub import Scrubber
+from riza_tui.api.settings import ClientSettings, InvalidKeyError, checked_api_key, display_url
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_ID_LENGTH = 1024
@@ -37,9 +38,7 @@ PARSE_IN_THREAD_BYTES = 256 * 1024
 MAX_RETRY_AFTER_SECONDS = 60.0
 # A body too deep for the parser is read again with what lies below this depth replaced by a note.
 CUT_DEPTH = 1000
-SCRUBBED = "••••"
 STRUCTURAL = re.compile(r'["\[\]{}]')
-MIN_SCRUBBED_SECRET = 4
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -85,10 +84,16 @@ class RizaClient:
         self.settings = settings
         self._sleep = sleep
         self.shown_url = display_url(settings.base_url)
-        self._secrets = _secrets_of(settings)
+        self._scrubber = Scrubber(_secrets_of(settings))
         headers = {"User-Agent": f"riza-tui/{__version__} httpx/{httpx.__version__}", "Accept": "application/json"}
+        # Settings are validated where they are read; one built by hand with a key that cannot be sent (httpx
+        # would print it in "Illegal header value", or crash on a non-ASCII one) makes every request one error.
+        self._key_problem = ""
         if settings.api_key:
-            headers["Authorization"] = f"Bearer {settings.api_key}"
+            try:
+                headers["Authorization"] = f"Bearer {checked_api_key(settings.api_key, 'the API key')}"
+            except InvalidKeyError as error:
+                self._key_problem = str(error)
         self._http = httpx.AsyncClient(
             base_url=settings.base_url,
             headers=headers,
@@ -148,21 +153,34 @@ class RizaClient:
             ) from None
 
     async def iter_executions(self, *, page_size: int = 100, only_failures: bool = False) -> AsyncIterator[Execution]:
-        """Every execution, page by page, until the server returns an empty page."""
+        """Every execution once, page by page, until the server returns an empty page. A page that adds nothing
+        new, or a cursor that came before (pages in a circle), ends the paging with an InvalidResponseError
+        after what was new: a server that repeats itself is not paged forever."""
         cursor: str | None = None
+        cursors: set[str] = set()
+        seen: set[str] = set()
         while True:
             page = await self.list_executions(limit=page_size, starting_after=cursor, only_failures=only_failures)
             if not page.data:
                 return
+            fresh = 0
             for execution in page.data:
-                yield execution
-            next_cursor = page.data[-1].id
-            if next_cursor == cursor:
-                raise InvalidResponseError("the server returned the same page twice", raw="")
-            cursor = next_cursor
+                if execution.id not in seen:
+                    seen.add(execution.id)
+                    fresh += 1
+                    yield execution
+            cursor = page.data[-1].id
+            if not fresh or cursor in cursors:
+                why = "a page held nothing new" if not fresh else f"{cursor[:80]!r} came back as the cursor"
+                raise InvalidResponseError(
+                    f"stopped paging after {len(seen):,} executions: {why}", raw="", hint="the server repeats itself"
+                )
+            cursors.add(cursor)
 
     async def _request(self, path: str, params: Mapping[str, str]) -> _Reply:
         """One request with its retries, all within one deadline of ``settings.timeout`` seconds."""
+        if self._key_problem:
+            raise RizaError(self._key_problem, hint="check RIZA_API_KEY, --api-key or the profile")
         deadline = time.monotonic() + self.settings.timeout
         try:
             async with asyncio.timeout(self.settings.timeout):
@@ -204,7 +222,7 @@ class RizaClient:
 
     def _scrubbed(self, error: RizaError) -> RizaError:
         """The error with the API key and the URL's password replaced wherever the server echoed them."""
-        return scrub_error(error, self._secrets)
+        return self._scrubber.error(error)
 
     async def _send_once(self, path: str, params: Mapping[str, str]) -> _Reply:
         cap = self.settings.max_response_bytes
@@ -222,22 +240,15 @@ class RizaClient:
             return _Reply(response.status_code, b"".join(chunks), response.headers)
 
     async def _without_secrets(self, reply: _Reply) -> _Reply:
-        """The reply with secrets the server echoed replaced; for a big body in a thread (50 MB took 35 ms).
-        Error replies need none of this: their texts are scrubbed when the error is raised."""
-        if not self._secrets:
+        """The reply with secrets the server echoed replaced, in every spelling, before anything decodes it; for
+        a big body in a thread. Error replies need none of this: their texts are scrubbed when raised."""
+        if not self._scrubber:
             return reply
         if len(reply.body) > PARSE_IN_THREAD_BYTES:
-            body = await asyncio.to_thread(self._scrub_bytes, reply.body)
+            body = await asyncio.to_thread(self._scrubber.bytes, reply.body)
         else:
-            body = self._scrub_bytes(reply.body)
+            body = self._scrubber.bytes(reply.body)
         return _Reply(reply.status, body, reply.headers)
-
-    def _scrub_bytes(self, body: bytes) -> bytes:
-        for secret in self._secrets:
-            encoded = secret.encode("utf-8", "surrogatepass")
-            if encoded in body:
-                body = body.replace(encoded, SCRUBBED.encode())
-        return body
 
     def _retry_delay(self, retries: int, headers: httpx.Headers | None) -> float:
         """Retry-After (or retry-after-ms) when the server gives a sane one, else backoff with jitter."""
@@ -270,24 +281,7 @@ def _secrets_of(settings: ClientSettings) -> list[str]:
     found = [settings.api_key or ""]
     with contextlib.suppress(ValueError):
         found.append(urlsplit(settings.base_url).password or "")
-    return [secret for secret in found if len(secret) >= MIN_SCRUBBED_SECRET]
-
-
-def scrub_error(error: RizaError, secrets: list[str]) -> RizaError:
-    """Replace each secret in every text the error carries (message, hint, body, raw body)."""
-
-    def scrub(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, SCRUBBED)
-        return text
-
-    error.message, error.hint = scrub(error.message), scrub(error.hint)
-    error.args = (error.message,)
-    for name in ("body", "raw", "server_message"):
-        value = getattr(error, name, None)
-        if isinstance(value, str):
-            setattr(error, name, scrub(value))
-    return error
+    return found
 
 
 def _transport_error(exc: httpx.HTTPError, base_url: str) -> RizaError:

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from riza_tui import __version__
-from riza_tui.api.settings import check_base_url
+from riza_tui.api.settings import check_base_url, checked_api_key
+from riza_tui.core.config import profile_name_problem
 
 EXIT_USAGE = 2
+MAX_LIMIT = 10_000_000
 FIELDS = ("code", "stdout", "stderr", "input", "output")
 
 
@@ -46,6 +48,15 @@ def _base_url(text: str) -> str:
 def _api_key(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("the API key is empty")
+    try:
+        return checked_api_key(text, "the key")
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _profile(text: str) -> str:
+    if problem := profile_name_problem(text):
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 
@@ -56,7 +67,7 @@ def _connection_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
     parser.add_argument(
-        "--profile", help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
+        "--profile", type=_profile, help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
     )
     parser.add_argument(
         "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
@@ -94,8 +105,10 @@ def _watch_seconds(text: str) -> float:
 
 
 def _limit(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    if not text.isascii() or not text.isdigit() or not text.strip("0"):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a positive whole number")
+    if len(text.lstrip("0")) > len(str(MAX_LIMIT)) or int(text) > MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LIMIT:,} (leave --limit out to list them all)")
     return int(text)
 
 

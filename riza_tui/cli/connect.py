@@ -8,9 +8,17 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from riza_tui.api.settings import ClientSettings, check_base_url
+from riza_tui.api.settings import ClientSettings, InvalidKeyError, check_base_url
 from riza_tui.cli.args import EXIT_USAGE
-from riza_tui.core.config import Config, ConfigError, Profile, config_path, load_config, resolve_settings
+from riza_tui.core.config import (
+    Config,
+    ConfigError,
+    Profile,
+    config_path,
+    load_config,
+    profile_in_use,
+    resolve_settings,
+)
 
 
 class SettingsError(Exception):
@@ -29,15 +37,16 @@ def chosen_profile(options: argparse.Namespace, config: Config) -> Profile | Non
 
 
 def settings_for(options: argparse.Namespace) -> ClientSettings:
-    """Flags over the environment over the profile; a bad RIZA_BASE_URL is a usage error like a bad --base-url.
-    Sets ``options.profile_name``, ``options.theme`` and ``options.config`` from the config file."""
+    """Flags over the environment, or the profile (never a key from one with the URL of the other); a bad
+    RIZA_BASE_URL is a usage error like a bad --base-url. Sets ``options.profile_name`` (the profile used, if
+    any), ``options.theme`` and ``options.config`` from the config file."""
+    explicit = bool(getattr(options, "profile", None))
+    flags = {"api_key": options.api_key, "base_url": options.base_url}
     try:
         config = load_config()
-        profile = chosen_profile(options, config)
-        settings = resolve_settings(
-            api_key=options.api_key, base_url=options.base_url, timeout=options.timeout, profile=profile
-        )
-    except ConfigError as error:
+        profile = profile_in_use(**flags, profile=chosen_profile(options, config), explicit_profile=explicit)
+        settings = resolve_settings(**flags, timeout=options.timeout, profile=profile, explicit_profile=explicit)
+    except (ConfigError, InvalidKeyError) as error:
         raise SettingsError(str(error)) from None
     options.profile_name = profile.name if profile is not None else None
     options.theme = config.theme

@@ -11,6 +11,7 @@ from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.output import standard_streams, use_color
 from riza_tui.core.report import markdown_report
 from riza_tui.core.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
+from riza_tui.safety.errors import safe_error_message
 from riza_tui.safety.sanitize import one_line, program_text, sanitize
 
 EXIT_OK, EXIT_API_ERROR, EXIT_USAGE = 0, 1, 2
@@ -68,7 +69,7 @@ def lacks_key(settings: ClientSettings, stderr: TextIO) -> bool:
 
 def report_error(error: RizaError, stderr: TextIO, code: int) -> int:
     """One line on stderr for a failed request; ``code`` is the command's exit code for it."""
-    print(f"riza-tui: {error.title.lower()}: {sanitize(str(error))}", file=stderr)
+    print(f"riza-tui: {error.title.lower()}: {safe_error_message(error)}", file=stderr)
     return code
 
 

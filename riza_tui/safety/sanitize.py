@@ -3,8 +3,9 @@
 Every control character but newline and tab (C0, DEL, C1 and so ESC), the Unicode bidi controls and
 the line/paragraph separators and lone UTF-16 surrogates (JSON may carry ``\\ud800``; a terminal
 cannot encode them) become visible escapes such as ``\\x1b``. Colour SGR sequences
-(``ESC [ … m``) may optionally be kept, as styles; nothing else passes. Results are ``rich.text.Text``
-objects or plain strings, never markup, so ``[@click=…]`` in data stays text.
+(``ESC [ … m``) may optionally be kept, as styles, less what could hide text (see ``sgr``); nothing else
+passes. Results are ``rich.text.Text`` objects or plain strings, never markup, so ``[@click=…]`` in data
+stays text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from rich.ansi import AnsiDecoder
 from rich.style import Style
 from rich.text import Text
+
+from riza_tui.safety.sgr import SgrState, visible_sgr
 
 UNSAFE_CHARS = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -57,14 +60,7 @@ def safe_ansi_line(line: str) -> Text:
     """One line of program output: SGR colours kept as styles, every other control made visible."""
     if "\x1b" not in line:
         return safe_text(line)
-    pieces: list[str] = []
-    position = 0
-    for match in SGR_SEQUENCE.finditer(line):
-        pieces.append(sanitize(line[position : match.start()]))
-        pieces.append(match.group())
-        position = match.end()
-    pieces.append(sanitize(line[position:]))
-    decoded = AnsiDecoder().decode_line("".join(pieces))
+    decoded = AnsiDecoder().decode_line(_coloured_line(line))
     decoded.end = ""
     return decoded
 
@@ -85,12 +81,19 @@ def program_text(text: str, *, color: bool) -> str:
         return sanitize(SGR_SEQUENCE.sub("", text))
     lines = []
     for line in text.split("\n"):
-        pieces, position = [], 0
-        for match in SGR_SEQUENCE.finditer(line):
-            pieces.append(sanitize(line[position : match.start()]))
-            pieces.append(match.group())
-            position = match.end()
-        pieces.append(sanitize(line[position:]))
-        coloured = "".join(pieces)
+        coloured = _coloured_line(line)
         lines.append(coloured + RESET if coloured != sanitize(line) else coloured)  # no colour bleeds on
     return "\n".join(lines)
+
+
+def _coloured_line(line: str) -> str:
+    """One line with its SGR sequences kept (less conceal and invisible colours) and all else made visible."""
+    pieces: list[str] = []
+    position = 0
+    state = SgrState()
+    for match in SGR_SEQUENCE.finditer(line):
+        pieces.append(sanitize(line[position : match.start()]))
+        pieces.append(visible_sgr(match.group(), state))
+        position = match.end()
+    pieces.append(sanitize(line[position:]))
+    return "".join(pieces)

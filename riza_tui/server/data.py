@@ -15,6 +15,9 @@ from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit fo
 from riza_tui.api.models import Execution, field_path
 
 SAMPLE_DATA = "executions.json.gz"
+# A data set bigger than the client would accept in one response is refused, decompressed or not: a 1.5 MB gzip
+# bomb grew to 1.5 GB and a MemoryError traceback before this was read incrementally against it.
+MAX_DATA_BYTES = 256 * 1024 * 1024
 
 
 class DataError(Exception):
@@ -132,8 +135,13 @@ def load_data(path: Path | None = None) -> ServerData:
     try:
         if not path.is_file():  # a FIFO or a device would block the read forever
             raise DataError(f"{path}: not a regular file")
-        blob = path.read_bytes()
-        text = (gzip.decompress(blob) if path.suffix == ".gz" else blob).decode()
+        with path.open("rb") as file:
+            compressed = path.suffix == ".gz"
+            data = (gzip.GzipFile(fileobj=file) if compressed else file).read(MAX_DATA_BYTES + 1)
+        if len(data) > MAX_DATA_BYTES:
+            unpacked = " once decompressed" if compressed else ""
+            raise DataError(f"{path}: more than {MAX_DATA_BYTES // 1024 // 1024} MB{unpacked}; serve a smaller file")
+        text = data.decode()
     except (OSError, UnicodeDecodeError, gzip.BadGzipFile, EOFError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from None
     return ServerData(parse_records(text, str(path)))

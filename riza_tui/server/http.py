@@ -15,6 +15,7 @@ import re
 import secrets
 import selectors
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,9 +44,13 @@ class _Server(ThreadingHTTPServer):
     owner: EmbeddedServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hangs up mid-reply (a size cap, a cancelled lookup) is normal, not a traceback."""
-        if self.owner.access_log:
-            super().handle_error(request, client_address)
+        """A client that hangs up mid-reply (a size cap, a cancelled lookup) is normal: nothing is said. Anything
+        else is one line in the access log, never a traceback per connection."""
+        error = sys.exc_info()[1]
+        if not self.owner.access_log or isinstance(error, ConnectionError | TimeoutError):
+            return
+        host = client_address[0] if isinstance(client_address, tuple) and client_address else "?"
+        print(f"riza-tui serve: a request from {host} failed: {type(error).__name__}: {error}", file=sys.stderr)
 
 
 class _Server6(_Server):

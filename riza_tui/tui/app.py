@@ -23,6 +23,7 @@ from riza_tui.api.errors import RizaError
 from riza_tui.api.settings import ClientSettings, display_url
 from riza_tui.core.history import LookupHistory
 from riza_tui.core.session import Connection, LookupState, Session
+from riza_tui.safety.errors import safe_error_message
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.list_feed import ListFeed
@@ -209,14 +210,11 @@ class RizaApp(App[None]):
 
     async def action_switch_profile(self, name: str) -> None:
         """Reconnect with another profile's URL and key: the list and store start again, nothing is mixed."""
-        from riza_tui.core.config import ConfigError, load_config, resolve_settings
+        from riza_tui.core.config import ConfigError, profile_settings
 
-        try:
-            profile = load_config().profiles[name]
-            settings = await asyncio.to_thread(
-                resolve_settings, timeout=self.settings.timeout, environ={}, profile=profile
-            )
-        except (ConfigError, KeyError) as error:
+        try:  # in a thread: a key command may take seconds, and the UI keeps drawing and answering meanwhile
+            settings = await asyncio.to_thread(profile_settings, name, timeout=self.settings.timeout)
+        except ConfigError as error:
             self.notify(f"Cannot switch to {one_line(name)}: {one_line(str(error))}", severity="error", markup=False)
             return
         for group in ("lookup", "details", "watch", "list"):
@@ -251,7 +249,7 @@ class RizaApp(App[None]):
         try:
             good = await self.feed.last_good_run(current)
         except RizaError as error:
-            self.notify(f"Could not look for it: {one_line(str(error))}", severity="error", markup=False)
+            self.notify(f"Could not look for it: {safe_error_message(error)}", severity="error", markup=False)
             return
         if good is None:
             self.notify("No earlier successful run of the same tool or code was found", severity="warning")

@@ -18,6 +18,7 @@ from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Fetched, FunctionDetails, ScriptDetails, ToolDetails
 from riza_tui.core.formatting import parse_timestamp
 from riza_tui.core.session import Session
+from riza_tui.safety.errors import masked_error, safe_error_message
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.messages import ExecutionStored, ListChanged, WatchChanged
 
@@ -78,7 +79,7 @@ class ListFeed:
             )
         except RizaError as error:
             listing.waiting, listing.complete = False, True
-            listing.error = one_line(f"could not list executions: {error}")
+            listing.error = f"could not list executions: {safe_error_message(error)}"
             self.deliver(ListChanged())
             return
         except Exception as error:  # a bug of ours: the list says so, and the app goes on
@@ -156,7 +157,8 @@ class ListFeed:
             except RizaError as error:
                 failures += 1
                 delay = min(watch.seconds * 2**failures, MAX_BACKOFF_SECONDS)
-                watch.note = f"watch error: {one_line(error.message)[:120]}; retrying in {delay:.0f} s"
+                reason = one_line(masked_error(error).message)[:120]  # the server's words, masked, one safe line
+                watch.note = f"watch error: {reason}; retrying in {delay:.0f} s"
             else:
                 failures = 0
                 watch.note = f"watching every {watch.seconds:g} s"

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from riza_tui.api.errors import InvalidResponseError, RizaError
+from riza_tui.safety.errors import masked_error
 from riza_tui.safety.mask import mask_body_text
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.tui.render.colors import Palette, palette_for
@@ -52,7 +53,8 @@ class ErrorPanel(Vertical, can_focus=True):
         """A failed lookup, with the body the server sent masked like every other view unless revealed."""
         raw, note = error_view(error, reveal=reveal)
         self.query_one("#error-body", TextView).revealed = reveal
-        self.show_error(error.title, error.message, error.hint, execution_id, raw, raw_note=note)
+        shown = masked_error(error)  # the message line stays masked: it is not the body that s reveals
+        self.show_error(shown.title, shown.message, shown.hint, execution_id, raw, raw_note=note)
 
     def show_display_failure(self, error: Exception, execution_id: str, masked_json: str) -> None:
         """A bug of ours laying an execution out: say so, and show what the server sent instead."""
