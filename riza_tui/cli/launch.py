@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from contextlib import suppress
 from typing import TYPE_CHECKING, NoReturn
 
 from riza_tui.api.settings import ClientSettings
@@ -50,9 +50,14 @@ def launch_app(options: argparse.Namespace) -> int:
 
 def run_to_exit(app: RizaApp) -> NoReturn:
     """Run the app and end the process with its code (non-zero for an exit it did not choose: a crash, a
-    signal). The terminal is restored when ``run`` returns; the interpreter's own teardown, freeing every
-    object of a 50 MB execution, took another 0.25 s before the shell came back, so it is skipped."""
+    signal), after the final-exit callbacks. The terminal is restored when ``run`` returns; the
+    interpreter's own teardown, freeing every object of a 50 MB execution, took another 0.25 s before the
+    shell came back, so it is skipped. A terminal that goes away ends the process too (``guard_terminal``)."""
+    from riza_tui.tui.terminal import end_process, guard_terminal
+
+    guard_terminal()
     app.run()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(app.return_code or 0)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError):  # the terminal may be gone
+            stream.flush()
+    end_process(app.return_code or 0, restore=False)

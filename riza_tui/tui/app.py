@@ -169,7 +169,7 @@ class RizaApp(App[None]):
         the next key arrives; opened on an ID, the list takes the execution screen's place."""
         list_screen = self._list_screen()
         if list_screen in self.screen_stack:
-            if list_screen.is_mounted and list_screen.table.display:
+            if list_screen.built and list_screen.table.display:
                 list_screen.set_focus(list_screen.table)
             while self.screen is not list_screen:
                 self.pop_screen()
@@ -228,6 +228,8 @@ class RizaApp(App[None]):
         self.show_list()
         list_screen = self._list_screen()
         list_screen.reconnected()
+        if self.execution_screen.built:
+            self.execution_screen.reconnected()
         if settings.api_key:
             self.feed.load_first_page()
             self.tell_list(ListChanged())

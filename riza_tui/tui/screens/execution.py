@@ -59,6 +59,7 @@ class ExecutionScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._show_list = show_list
+        self.built = False  # composed and mounted: the news handlers have widgets to draw on
         self.set_reactive(ExecutionScreen.state, session.lookup)
 
     @property
@@ -75,11 +76,15 @@ class ExecutionScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self.app.return_code is not None:  # exiting before it was built (stdin at its end): nothing to draw
+            return
+        self.built = True
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
         self._draw()
         self.focus_result()
 
-    def on_screen_resume(self) -> None:
+    def reconnected(self) -> None:
+        """Another profile: the header names the new server."""
         self.query_one(TopBar).show_server(self.session.connection.label)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -96,7 +101,7 @@ class ExecutionScreen(Screen[None]):
     def watch_state(self, old: LookupState | None, new: LookupState | None) -> None:
         if (old and old.execution_id) != (new and new.execution_id):
             self.set_reactive(ExecutionScreen.reveal_secrets, False)  # revealing is for one execution only
-        if not self.is_mounted:
+        if not self.built:
             return
         if new is not None:
             self.query_one(TopBar).lookup.value = new.execution_id  # like an address bar: what is looked at
@@ -106,11 +111,11 @@ class ExecutionScreen(Screen[None]):
             self.focus_result()
 
     def watch_reveal_secrets(self) -> None:
-        if self.is_mounted:
+        if self.built:
             self._draw()
 
     def watch_raw_mode(self) -> None:
-        if self.is_mounted:
+        if self.built:
             self._draw()
 
     def _draw(self) -> None:

@@ -62,6 +62,7 @@ class ListScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.built = False  # composed and mounted: the news handlers have widgets to draw on
 
     def compose(self) -> ComposeResult:
         yield TopBar(history=self.session.history, server_label=self.session.connection.label)
@@ -75,6 +76,9 @@ class ListScreen(Screen[None]):
         return self.query_one(TriageTable)
 
     def on_mount(self) -> None:
+        if self.app.return_code is not None:  # exiting before it was built (stdin at its end): nothing to set up
+            return
+        self.built = True
         box = self.query_one(FilterBox)
         box.value = self.session.list_filter
         box.display = bool(self.session.list_filter)
@@ -98,15 +102,21 @@ class ListScreen(Screen[None]):
     # What the app's workers report ------------------------------------------------------------------
 
     def on_list_changed(self, message: ListChanged) -> None:
+        if not self.built:
+            return
         self.table.rows_changed(new_ids=message.new_ids)
         self.show_heading()
 
     def on_execution_stored(self, message: ExecutionStored) -> None:
+        if not self.built:
+            return
         self.table.execution_stored(message.execution_id)
         if self.session.list_filter:
             self.show_heading()
 
     def on_watch_changed(self, _message: WatchChanged) -> None:
+        if not self.built:
+            return
         self.show_heading()
 
     def show_heading(self) -> None:
