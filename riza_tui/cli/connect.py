@@ -30,7 +30,7 @@ def chosen_profile(options: argparse.Namespace, config: Config) -> Profile | Non
 
 def settings_for(options: argparse.Namespace) -> ClientSettings:
     """Flags over the environment over the profile; a bad RIZA_BASE_URL is a usage error like a bad --base-url.
-    Sets ``options.profile_name`` and ``options.theme`` from the config file."""
+    Sets ``options.profile_name``, ``options.theme`` and ``options.config`` (the file's archive settings)."""
     try:
         config = load_config()
         profile = chosen_profile(options, config)
@@ -41,6 +41,7 @@ def settings_for(options: argparse.Namespace) -> ClientSettings:
         raise SettingsError(str(error)) from None
     options.profile_name = profile.name if profile is not None else None
     options.theme = config.theme
+    options.config = config
     try:
         check_base_url(settings.base_url)
     except ValueError as error:

@@ -2,6 +2,8 @@
 
     default_profile = "staging"
     theme = "textual-light"
+    archive = true                          # false: nothing fetched is kept on disk
+    archive_max_size = "1GB"                # the archive's size limit; the oldest executions go first
 
     [profiles.staging]
     base_url = "https://riza.staging.example.com"
@@ -24,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from riza_tui.api.settings import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, ClientSettings, check_base_url
+from riza_tui.core.sizes import parse_size
 
 PROFILE_FIELDS = {"base_url", "api_key", "api_key_env", "api_key_command"}
-TOP_FIELDS = {"default_profile", "theme", "profiles"}
+TOP_FIELDS = {"default_profile", "theme", "profiles", "archive", "archive_max_size"}
 KEY_COMMAND_TIMEOUT = 10.0
 
 
@@ -49,6 +52,8 @@ class Config:
     profiles: dict[str, Profile] = field(default_factory=dict)
     default_profile: str | None = None
     theme: str | None = None
+    archive: bool = True
+    archive_max_size: int | None = None
 
 
 def config_path() -> Path:
@@ -101,7 +106,24 @@ def load_config(path: Path | None = None) -> Config:
     default = _string(document, "default_profile", None, fail)
     if default is not None and default not in profiles:
         raise fail(None, "default_profile", f"no profile named {default!r}")
-    return Config(path, profiles, default, _string(document, "theme", None, fail))
+    archive, archive_max_size = _archive_settings(document, fail)
+    return Config(path, profiles, default, _string(document, "theme", None, fail), archive, archive_max_size)
+
+
+def _archive_settings(document: dict[str, Any], fail: Any) -> tuple[bool, int | None]:
+    """``archive = false`` switches the archive off; ``archive_max_size = "500MB"`` (or bytes) bounds it."""
+    archive = document.get("archive", True)
+    if not isinstance(archive, bool):
+        raise fail(None, "archive", "must be true or false")
+    size = document.get("archive_max_size")
+    if size is None:
+        return archive, None
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        raise fail(None, "archive_max_size", 'must be a size such as "500MB" or "2GB"')
+    try:
+        return archive, parse_size(str(size))
+    except ValueError as error:
+        raise fail(None, "archive_max_size", str(error)) from None
 
 
 def _string(values: dict[str, Any], key: str, table: str | None, fail: Any) -> str | None:
@@ -171,9 +193,14 @@ def resolve_settings(
     key = api_key or env.get("RIZA_API_KEY") or None
     if key is None and profile is not None:
         key = profile_key(profile, dict(env))
-    profile_url = profile.base_url if profile is not None else None
     return ClientSettings(
         api_key=key,
-        base_url=(base_url or env.get("RIZA_BASE_URL") or profile_url or DEFAULT_BASE_URL).rstrip("/"),
+        base_url=resolve_base_url(base_url, env, profile),
         timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
     )
+
+
+def resolve_base_url(base_url: str | None, environ: Mapping[str, str], profile: Profile | None) -> str:
+    """The server, with the precedence of :func:`resolve_settings`, without asking for a key (``--offline``)."""
+    profile_url = profile.base_url if profile is not None else None
+    return (base_url or environ.get("RIZA_BASE_URL") or profile_url or DEFAULT_BASE_URL).rstrip("/")
