@@ -33,7 +33,7 @@ def open_data(path: Path) -> io.BufferedIOBase:
     """The file's bytes, decompressed as read when it ends in ``.gz``."""
     if path.suffix == ".gz":
         return gzip.GzipFile(path, "rb")
-    return open(path, "rb")  # noqa: SIM115 - handed to the caller, who closes it
+    return open(path, "rb")
 
 
 def _loads(text: str) -> Any:

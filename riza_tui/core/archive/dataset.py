@@ -10,10 +10,10 @@ deleted when the server stops.
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
+from riza_tui.core import formatting
 from riza_tui.core.archive.errors import translate
 from riza_tui.core.archive.location import secure_file
 from riza_tui.core.archive.opening import UNMASKED, open_read_only
@@ -59,7 +59,7 @@ class DataSetWriter:
 
     def _flush(self) -> None:
         connection = self._connection
-        now = time.time()
+        now = formatting.utc_now().timestamp()
         try:
             connection.execute("BEGIN")
             for where, row in self._pending:

@@ -28,12 +28,14 @@ def open_archive(
     path: Path | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     read_only: bool = False,
-    busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    busy_timeout: float | None = None,
 ) -> Archive:
     """The archive of the server at ``base_url`` (reached through ``profile``, or none): the default file of
     :func:`archive_path`, or ``path`` (``--archive PATH``). Created for writing if need be; ``read_only``
     (``--offline``) never creates nor changes it, and raises :class:`ArchiveMissing` when there is none.
-    Raises :class:`ArchiveUnavailable` (one line) for any file that cannot be used."""
+    Raises :class:`ArchiveUnavailable` (one line) for any file that cannot be used. ``busy_timeout``: how long
+    to wait for another process's write (default :data:`DEFAULT_BUSY_TIMEOUT` seconds)."""
+    busy_timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     chosen = path if path is not None else archive_path(base_url, profile)
     identity = server_identity(base_url)
     if read_only:
@@ -63,9 +65,10 @@ def open_archive(
 
 
 def open_read_only(
-    path: Path, *, private_dir: bool = False, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, max_bytes: int | None = None
+    path: Path, *, private_dir: bool = False, busy_timeout: float | None = None, max_bytes: int | None = None
 ) -> Archive:
     """Any archive file, for reading only (``serve --data FILE.db``, ``--offline``)."""
+    busy_timeout = DEFAULT_BUSY_TIMEOUT if busy_timeout is None else busy_timeout
     if not os.path.lexists(path):
         raise ArchiveMissing(path)
     checked = secure_file(path, writable=False, private_dir=private_dir)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -25,6 +24,7 @@ from typing import Any
 
 from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit for deep bodies
 from riza_tui.api.models import Execution, Fetched
+from riza_tui.core import formatting
 from riza_tui.core.archive.errors import ArchiveUnavailable, damaged, translate
 from riza_tui.core.archive.eviction import make_room
 from riza_tui.core.archive.location import file_bytes
@@ -201,7 +201,7 @@ class Archive:
                 rows[row.id] = row
         if not rows:
             return 0
-        now = time.time()
+        now = formatting.utc_now().timestamp()
         params = [row.values(now) for row in rows.values()]
         with self._transaction() as writer:
             if self.max_bytes is not None:
