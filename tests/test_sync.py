@@ -143,3 +143,33 @@ def test_archive_says_where_and_what(
     assert main(["archive"]) == 0
     text = capsys.readouterr().out
     assert f"executions  {len(store.records)} (" in text and "last sync   2026-11-28 09:00:00" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["sync", "--since", "yesterday"], "is neither an age (24h, 7d, 30m, 2w) nor a date"),
+        (["sync", "--concurrency", "0"], "is not a number of requests at once (1 to 64)"),
+        (["show", "x", "--archive-max-size", "12"], "is too small: the archive needs at least 64KB"),
+        (["list", "--archive-max-size", "lots"], "is not a size such as 500MB or 2GB"),
+    ],
+)
+def test_bad_flags_are_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], said: str) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert said in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_since_reads_ages_and_dates() -> None:
+    from datetime import UTC, datetime
+
+    from riza_tui.core.since import parse_since
+    from riza_tui.core.sizes import parse_size
+
+    now = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+    assert parse_since("24h", now) == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert parse_since("7d", now) == parse_since("1w", now) == datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    assert parse_since("30m", now) == datetime(2026, 11, 28, 8, 30, tzinfo=UTC)
+    assert parse_since("2026-11-20") == datetime(2026, 11, 20, tzinfo=UTC), "local midnight (TZ=UTC in tests)"
+    assert parse_since("2026-11-20T10:00:00+01:00") == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert (parse_size("500MB"), parse_size("2GB"), parse_size("1.5 GiB")) == (500 << 20, 2 << 30, 3 << 29)

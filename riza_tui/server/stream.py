@@ -194,5 +194,7 @@ def _element(reader: _Text, decoder: json.JSONDecoder, number: int) -> Record:
         except ValueError as error:  # json's own limits, such as the digits of an integer
             raise DataError(f"{reader.source}: {where}: not valid JSON: {error}") from None
         text = reader.text[reader.position : end].encode()
+        if len(text) > MAX_RECORD_BYTES:
+            raise DataError(f"{reader.source}: {where}: longer than {MAX_RECORD_BYTES:,} bytes")
         reader.position = end
         return where, record, text
