@@ -58,21 +58,32 @@ class DataSetWriter:
             self._flush()
 
     def _flush(self) -> None:
+        """One transaction for the batch; when it holds a duplicate, row by row to name the record."""
         connection = self._connection
         now = formatting.utc_now().timestamp()
         try:
-            connection.execute("BEGIN")
-            for where, row in self._pending:
-                try:
-                    connection.execute(INSERT_NEW_ROW, row.values(now))
-                except sqlite3.IntegrityError:
-                    connection.execute("ROLLBACK")
-                    raise DuplicateExecution(where, row.id) from None
-            connection.execute("COMMIT")
+            try:
+                connection.execute("BEGIN")
+                connection.executemany(INSERT_NEW_ROW, (row.values(now) for _, row in self._pending))
+                connection.execute("COMMIT")
+            except sqlite3.IntegrityError:
+                connection.execute("ROLLBACK")
+                self._name_duplicate(now)
         except sqlite3.Error as error:
             raise translate(error, self.path) from None
         self.count += len(self._pending)
         self._pending.clear()
+
+    def _name_duplicate(self, now: float) -> None:
+        connection = self._connection
+        connection.execute("BEGIN")
+        for where, row in self._pending:
+            try:
+                connection.execute(INSERT_NEW_ROW, row.values(now))
+            except sqlite3.IntegrityError:
+                connection.execute("ROLLBACK")
+                raise DuplicateExecution(where, row.id) from None
+        connection.execute("COMMIT")
 
     def finish(self) -> Archive:
         self._flush()

@@ -45,8 +45,8 @@ def _first_version(connection: sqlite3.Connection) -> None:
             error TEXT NOT NULL,           -- the error line of a failure, '' otherwise
             archived_at REAL NOT NULL,     -- seconds since 1970 when it was written here
             size INTEGER NOT NULL,         -- bytes of the execution's JSON
-            head TEXT NOT NULL,            -- the execution without details, as a list page carries it (JSON)
-            body BLOB NOT NULL             -- the execution's JSON, zlib-compressed (masked in a user's archive)
+            head TEXT NOT NULL,            -- the list item (JSON), or '' when the columns above say it all
+            body BLOB NOT NULL             -- the execution's JSON (masked in a user's archive), maybe zlib'd
         )""",
         "CREATE INDEX executions_newest ON executions (started_us, id)",
         "CREATE INDEX failures_newest ON executions (started_us, id) WHERE exit_code != 0",

@@ -36,12 +36,13 @@ from riza_tui.core.archive.records import (
     NotAnExecution,
     Row,
     body_bytes,
+    list_item,
     row_for,
 )
 from riza_tui.safety.sanitize import one_line
 
 IDS_PER_QUERY = 500
-SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id"
+SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id, language, duration, exit_code, started_at"
 
 
 @dataclass(frozen=True)
@@ -317,9 +318,12 @@ class Archive:
             rows = reader.execute(query, (*params, limit)).fetchall()
         return [
             ArchivedSummary(
-                json.loads(head), ExecutionFacts(kind or "none", tool_id, one_line(error)), _moment(at), started
+                list_item(head, execution_id, *summary),
+                ExecutionFacts(kind or "none", tool_id, one_line(error)),
+                _moment(at),
+                started,
             )
-            for head, kind, tool_id, error, at, started, _ in rows
+            for head, kind, tool_id, error, at, started, execution_id, *summary in rows
         ]
 
     def __len__(self) -> int:
