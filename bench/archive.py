@@ -222,15 +222,15 @@ async def httpx_rate(url: str, concurrency: int) -> float:
         return time.perf_counter() - started
 
 
-def sync_figures(count: int) -> str:
+def sync_figures(count: int, runs: int) -> str:
     records = [small_execution(number) for number in range(count)]
     rows = []
     with served(records) as server, tempfile.TemporaryDirectory(prefix="riza-bench-sync-") as name:
         for concurrency in (1, 4, 8):
-            ours = median([asyncio.run(sync_rate(server.url, concurrency, Path(name), count)) for _ in range(3)])
-            floor = median([asyncio.run(httpx_rate(server.url, concurrency)) for _ in range(3)])
+            ours = median([asyncio.run(sync_rate(server.url, concurrency, Path(name), count)) for _ in range(runs)])
+            floor = median([asyncio.run(httpx_rate(server.url, concurrency)) for _ in range(runs)])
             rows.append([concurrency, count / ours, count / floor, f"{ours / floor:.2f}x"])
-    return f"sync of {count:,} executions, executions a second (median of 3)\n\n" + table(
+    return f"sync of {count:,} executions, executions a second (median of {runs})\n\n" + table(
         ["concurrency", "riza-tui sync /s", "floor: httpx, same GETs /s", "sync time / floor"], rows
     )
 
@@ -278,6 +278,6 @@ def write_figures() -> str:
 
 def run() -> str:
     quick = bool(os.environ.get("RIZA_BENCH_QUICK"))
-    served_count, synced_count = (100_000, 2_000) if quick else (1_000_000, 10_000)
+    served_count, synced_count, runs = (100_000, 2_000, 3) if quick else (1_000_000, 10_000, 1)
     when = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC" + (" (--quick)" if quick else "")
-    return "\n\n".join([f"run {when}", serve_figures(served_count), sync_figures(synced_count), write_figures()])
+    return "\n\n".join([f"run {when}", serve_figures(served_count), sync_figures(synced_count, runs), write_figures()])

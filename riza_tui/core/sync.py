@@ -22,7 +22,8 @@ from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Execution
 from riza_tui.core import formatting
 from riza_tui.core.archive.errors import ArchiveUnavailable
-from riza_tui.core.archive.store import Archive, SyncNote
+from riza_tui.core.archive.results import SyncNote
+from riza_tui.core.archive.store import Archive
 from riza_tui.core.formatting import parse_timestamp
 
 PAGE_SIZE = 100

@@ -17,13 +17,11 @@ import threading
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit for deep bodies
-from riza_tui.api.models import Execution, Fetched
 from riza_tui.core import formatting
 from riza_tui.core.archive.errors import ArchiveUnavailable, damaged, translate
 from riza_tui.core.archive.eviction import make_room
@@ -39,70 +37,18 @@ from riza_tui.core.archive.records import (
     list_item,
     row_for,
 )
+from riza_tui.core.archive.results import (
+    ArchivedExecution,
+    ArchivedSummary,
+    ArchiveStats,
+    SyncNote,
+    moment,
+    sync_note,
+)
 from riza_tui.safety.sanitize import one_line
 
 IDS_PER_QUERY = 500
 SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id, language, duration, exit_code, started_at"
-
-
-@dataclass(frozen=True)
-class ArchivedExecution:
-    """One archived execution: its JSON (masked in a user's archive), when it was archived, its size in bytes."""
-
-    raw: dict[str, Any]
-    archived_at: datetime
-    size: int
-
-    def fetched(self) -> Fetched:
-        """As the client would have returned it (no time spent fetching), for the views that take a Fetched."""
-        return Fetched(Execution.model_validate(self.raw), self.raw, self.size, 0.0, str(self.raw.get("id", "")))
-
-
-@dataclass(frozen=True)
-class ArchivedSummary:
-    """A row of a list: the execution as a list page carries it (no details), and what its details said."""
-
-    item: dict[str, Any]
-    facts: ExecutionFacts
-    archived_at: datetime
-    started_us: int
-
-    @property
-    def id(self) -> str:
-        return str(self.item["id"])
-
-    def execution(self) -> Execution:
-        return Execution.model_validate(self.item)
-
-
-@dataclass(frozen=True)
-class SyncNote:
-    """What the last ``riza-tui sync`` did, kept in the archive for ``riza-tui archive``."""
-
-    at: datetime
-    fetched: int
-    errors: int
-    complete: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {"at": self.at.isoformat(), "fetched": self.fetched, "errors": self.errors, "complete": self.complete}
-
-
-@dataclass(frozen=True)
-class ArchiveStats:
-    path: Path
-    server: str | None
-    executions: int
-    failures: int
-    bytes: int
-    max_bytes: int | None
-    oldest: str | None  # started_at as the server sent it
-    newest: str | None
-    last_sync: SyncNote | None
-
-
-def _moment(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 def _bindable(ids: Iterable[str]) -> list[str]:
@@ -238,7 +184,7 @@ class Archive:
             raw = json.loads(body_bytes(row[0]))
         except (zlib.error, ValueError, RecursionError):
             raise damaged(self.path, f"the body of {one_line(execution_id)} cannot be read") from None
-        return ArchivedExecution(raw, _moment(row[1]), int(row[2]))
+        return ArchivedExecution(raw, moment(row[1]), int(row[2]))
 
     def body(self, execution_id: str) -> bytes | None:
         """The execution's JSON as stored, for serving it as it is."""
@@ -320,7 +266,7 @@ class Archive:
             ArchivedSummary(
                 list_item(head, execution_id, *summary),
                 ExecutionFacts(kind or "none", tool_id, one_line(error)),
-                _moment(at),
+                moment(at),
                 started,
             )
             for head, kind, tool_id, error, at, started, execution_id, *summary in rows
@@ -355,7 +301,7 @@ class Archive:
             max_bytes=self.max_bytes,
             oldest=oldest[0] if oldest else None,
             newest=newest[0] if newest else None,
-            last_sync=_sync_note(meta.get("last_sync")),
+            last_sync=sync_note(meta.get("last_sync")),
         )
 
     def meta(self) -> dict[str, str]:
@@ -376,15 +322,3 @@ class Archive:
                 with suppress(sqlite3.Error):
                     self._writer.close()
                 self._writer = None
-
-
-def _sync_note(text: str | None) -> SyncNote | None:
-    if not text:
-        return None
-    try:
-        value = json.loads(text)
-        return SyncNote(
-            datetime.fromisoformat(value["at"]), int(value["fetched"]), int(value["errors"]), bool(value["complete"])
-        )
-    except (ValueError, KeyError, TypeError):
-        return None
