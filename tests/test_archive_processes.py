@@ -3,6 +3,7 @@ and resumed, a disk that fills up."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -196,3 +197,29 @@ def test_a_file_size_limit_mid_write_is_one_line(tmp_path: Path) -> None:
     assert writer.returncode == 0, err
     assert len(out.strip().splitlines()) == 1 and f"archive {path}: a disk error" in out, out
     assert integrity(path) == "ok"
+
+
+def test_a_sync_stopped_by_sigterm_writes_what_it_fetched_and_says_so(
+    server: ScriptedServer, store: ServerData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RIZA_BASE_URL", server.url)
+    monkeypatch.setenv("RIZA_API_KEY", server.api_key)
+    held = server.hold(f"/v1/executions/{store.records[0]['id']}")
+    syncing = subprocess.Popen(
+        [sys.executable, "-m", "riza_tui", "sync", "--since", "all", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert held.arrived.wait(60)
+    syncing.send_signal(signal.SIGTERM)  # the others of the page may or may not have arrived: both are fine
+    out, err = syncing.communicate(timeout=60)
+    assert syncing.returncode == 130, err
+    summary = json.loads(out)
+    assert summary["interrupted"] and not summary["complete"]
+    with open_archive(server.url, None, read_only=True) as archive:
+        assert len(archive) == summary["fetched"], "everything fetched was written before the process ended"
+        assert not archive.known([store.records[0]["id"]])
+        last = archive.stats().last_sync
+        assert last is not None and not last.complete

@@ -17,11 +17,20 @@ def _stop_on_terminate(_signal: int, _frame: FrameType | None) -> NoReturn:
 
 
 def run_serve(options: argparse.Namespace) -> int:
+    previous = signal.signal(signal.SIGTERM, _stop_on_terminate)
+    try:
+        return _serve(options)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(options: argparse.Namespace) -> int:
     from riza_tui.server.archived import served_data
     from riza_tui.server.data import DataError
     from riza_tui.server.http import EmbeddedServer
 
-    signal.signal(signal.SIGTERM, _stop_on_terminate)
     try:
         with served_data(options.data) as data:
             try:
@@ -39,8 +48,6 @@ def run_serve(options: argparse.Namespace) -> int:
     except DataError as error:
         print(f"riza-tui serve: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
