@@ -54,16 +54,19 @@ def _api_key(text: str) -> str:
 
 def _connection_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", type=_api_key, help="bearer token (default: $RIZA_API_KEY)")
+    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
+    _server_flags(parser, demo="serve the bundled sample data on loopback in this process and use it")
+
+
+def _server_flags(parser: argparse.ArgumentParser, *, demo: str) -> None:
+    """Which server: the flags the commands that only need to know it share with those that talk to it."""
     parser.add_argument(
         "--base-url", type=_base_url, help="API server (default: $RIZA_BASE_URL or https://api.riza.io)"
     )
-    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
     parser.add_argument(
         "--profile", help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
     )
-    parser.add_argument(
-        "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
-    )
+    parser.add_argument("--demo", action="store_true", help=demo)
 
 
 def _size(text: str) -> int:
@@ -222,13 +225,7 @@ def archive_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--json", action="store_true", help="an object with path, executions, bytes, oldest, newest, last_sync"
     )
-    parser.add_argument(
-        "--base-url", type=_base_url, help="the server (default: $RIZA_BASE_URL, the profile's, or https://api.riza.io)"
-    )
-    parser.add_argument(
-        "--profile", help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
-    )
-    parser.add_argument("--demo", action="store_true", help="the archive of the bundled sample data")
+    _server_flags(parser, demo="the archive of the bundled sample data")
     parser.add_argument("--archive", type=Path, metavar="PATH", help="this archive file instead of the server's")
     return parser
 

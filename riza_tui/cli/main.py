@@ -79,7 +79,7 @@ async def _keeping(options: argparse.Namespace, command: str, settings: ClientSe
     """``show`` and ``diff``, with the archive open to keep what they fetch (and, for show, to fall back on)."""
     from riza_tui.cli.archive_use import open_for_writing
 
-    archive = open_for_writing(options, settings)
+    archive = open_for_writing(options, settings) if settings.api_key else None  # no key: nothing to keep
     try:
         if command == "show":
             from riza_tui.cli.show import run_show

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from riza_tui.core.archive.errors import ArchiveMissing, ArchiveUnavailable, translate
@@ -47,20 +49,12 @@ def open_archive(
             raise
         return archive
     checked = secure_file(chosen, writable=True, private_dir=path is None)
-    writer = reader = None
-    try:
-        writer = connect(chosen, read_only=False, busy_timeout=busy_timeout)
+    with _closed_on_failure(chosen, busy_timeout) as opened:
+        writer = opened.add(connect(chosen, read_only=False, busy_timeout=busy_timeout))
         still_same_file(chosen, checked)
         migrate(writer, chosen)
         _claim(writer, chosen, identity)
-        reader = connect(chosen, read_only=True, busy_timeout=busy_timeout)
-    except BaseException as error:
-        for connection in (reader, writer):
-            if connection is not None:
-                connection.close()
-        if isinstance(error, sqlite3.Error):
-            raise translate(error, chosen, busy_seconds=busy_timeout) from None
-        raise
+        reader = opened.add(connect(chosen, read_only=True, busy_timeout=busy_timeout))
     return Archive(chosen, reader=reader, writer=writer, max_bytes=max_bytes, busy_timeout=busy_timeout)
 
 
@@ -72,18 +66,34 @@ def open_read_only(
     if not os.path.lexists(path):
         raise ArchiveMissing(path)
     checked = secure_file(path, writable=False, private_dir=private_dir)
-    reader = None
-    try:
-        reader = connect_reader(path, busy_timeout=busy_timeout)
+    with _closed_on_failure(path, busy_timeout) as opened:
+        reader = opened.add(connect_reader(path, busy_timeout=busy_timeout))
         still_same_file(path, checked)
         check_readable(reader, path)
+    return Archive(path, reader=reader, writer=None, max_bytes=max_bytes, busy_timeout=busy_timeout)
+
+
+class _Opened:
+    def __init__(self) -> None:
+        self.connections: list[sqlite3.Connection] = []
+
+    def add(self, connection: sqlite3.Connection) -> sqlite3.Connection:
+        self.connections.append(connection)
+        return connection
+
+
+@contextmanager
+def _closed_on_failure(path: Path, busy_timeout: float) -> Iterator[_Opened]:
+    """Connections opened inside are closed again if opening fails; SQLite's errors become one line."""
+    opened = _Opened()
+    try:
+        yield opened
     except BaseException as error:
-        if reader is not None:
-            reader.close()
+        for connection in opened.connections:
+            connection.close()
         if isinstance(error, sqlite3.Error):
             raise translate(error, path, busy_seconds=busy_timeout) from None
         raise
-    return Archive(path, reader=reader, writer=None, max_bytes=max_bytes, busy_timeout=busy_timeout)
 
 
 def _claim(writer: sqlite3.Connection, path: Path, identity: str) -> None:
