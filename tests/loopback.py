@@ -72,6 +72,7 @@ class ScriptedServer(EmbeddedServer):
 
     def __init__(self, store: ServerData, **options: Any) -> None:
         super().__init__(store, handler=ScriptedHandler, **options)
+        self.data = store  # what it serves, as the in-memory data set it was given (tests look into it)
         self.requests: list[ReceivedRequest] = []
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()

@@ -178,7 +178,7 @@ def test_dotted_and_quoted_keys_are_reported_at_their_line(text: str, line: int)
 def test_a_gzip_bomb_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("riza_tui.server.data.MAX_DATA_BYTES", 8 * 1024 * 1024)
+    monkeypatch.setattr("riza_tui.server.stream.MAX_STREAMED_BYTES", 8 * 1024 * 1024)
     bomb = tmp_path / "executions.json.gz"
     with gzip.open(bomb, "wb", compresslevel=9) as file:
         chunk = b" " * (1024 * 1024)
@@ -193,7 +193,7 @@ def test_a_gzip_bomb_is_one_line_and_exit_2(
 def test_a_plain_data_file_over_the_cap_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("riza_tui.server.data.MAX_DATA_BYTES", 1024)
+    monkeypatch.setattr("riza_tui.server.stream.MAX_STREAMED_BYTES", 1024)
     big = tmp_path / "executions.json"
     big.write_text("[" + " " * 4096 + "]")
     assert main(["serve", "--port", "0", "--data", str(big)]) == 2

@@ -107,7 +107,7 @@ def error_message(app: RizaApp) -> str:
 
 
 def command(name: str, server: ScriptedServer) -> list[str]:
-    first = server.store.records[0]["id"]
+    first = server.data.records[0]["id"]
     return {"show": ["show", first], "list": ["list"], "diff": ["diff", first, first]}[name]
 
 
@@ -165,7 +165,7 @@ async def test_the_client_refuses_a_bad_key_it_is_given_in_one_line(keyed: Scrip
 
 async def test_the_error_panel_never_shows_a_bad_key(keyed: ScriptedServer) -> None:
     settings = ClientSettings(api_key=KEY + "\r", base_url=keyed.url, max_retries=0)
-    app = RizaApp(settings, initial_id=keyed.store.records[0]["id"])
+    app = RizaApp(settings, initial_id=keyed.data.records[0]["id"])
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert body(app) == "error"

@@ -51,7 +51,7 @@ def keys_received(server: ScriptedServer) -> set[str]:
 
 
 def show(server: ScriptedServer, *flags: str) -> int:
-    return main(["show", server.store.records[0]["id"], "--field", "code", *flags])
+    return main(["show", server.data.records[0]["id"], "--field", "code", *flags])
 
 
 @pytest.mark.parametrize("exported", ["RIZA_API_KEY", "RIZA_BASE_URL", "both"])

@@ -108,7 +108,7 @@ def test_a_failing_line_among_the_trailing_blank_lines_is_reported(
 
 def test_the_report_of_the_bundled_failure_still_reads_as_before(server: ScriptedServer) -> None:
     """Escaping keeps ordinary values readable: the README's example comes out the same in the renderer."""
-    record = next(r for r in server.store.records if r["id"] == "exec_01JZEKF4058RV89KQSRFD0GDKD")
+    record = next(r for r in server.data.records if r["id"] == "exec_01JZEKF4058RV89KQSRFD0GDKD")
     page = rendered(markdown_report(Execution.model_validate(record)))
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     for visible in ("Execution exec_01JZEKF4058RV89KQSRFD0GDKD — exit 1 (error)", "KeyError: 'currency'", "1.40 s"):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
 from riza_tui import __version__
 from riza_tui.api.settings import check_base_url, checked_api_key
 from riza_tui.core.config import profile_name_problem
+from riza_tui.core.since import parse_since
+from riza_tui.core.sizes import parse_size
 
 EXIT_USAGE = 2
 MAX_LIMIT = 10_000_000
@@ -62,16 +65,56 @@ def _profile(text: str) -> str:
 
 def _connection_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-key", type=_api_key, help="bearer token (default: $RIZA_API_KEY)")
+    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
+    _server_flags(parser, demo="serve the bundled sample data on loopback in this process and use it")
+
+
+def _server_flags(parser: argparse.ArgumentParser, *, demo: str) -> None:
+    """Which server: the flags the commands that only need to know it share with those that talk to it."""
     parser.add_argument(
         "--base-url", type=_base_url, help="API server (default: $RIZA_BASE_URL or https://api.riza.io)"
     )
-    parser.add_argument("--timeout", type=_positive_seconds, help="seconds to wait for an answer (default: 30)")
     parser.add_argument(
         "--profile", type=_profile, help="a profile from ~/.config/riza-tui/config.toml (default: its default_profile)"
     )
+    parser.add_argument("--demo", action="store_true", help=demo)
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _since(text: str) -> datetime | None:
+    if text.strip().lower() == "all":
+        return None
+    try:
+        return parse_since(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _concurrency(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of requests at once (1 to 64)")
+    return int(text)
+
+
+def _archive_flags(parser: argparse.ArgumentParser, *, offline: bool = False, switch: bool = True) -> None:
+    """Which archive a command uses: the server's own (default), another file, none; ``--offline`` reads only it."""
+    if switch:
+        parser.add_argument("--no-archive", action="store_true", help="keep nothing on disk (config: archive = false)")
+    parser.add_argument("--archive", type=Path, metavar="PATH", help="use this archive file instead of the server's")
     parser.add_argument(
-        "--demo", action="store_true", help="serve the bundled sample data on loopback in this process and use it"
+        "--archive-max-size",
+        type=_size,
+        metavar="SIZE",
+        help="the archive's size limit, such as 500MB or 2GB; the oldest go first (default: 1GB)",
     )
+    if offline:
+        parser.add_argument("--offline", action="store_true", help="read only the archive; never touch the network")
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -80,7 +123,8 @@ def app_parser() -> argparse.ArgumentParser:
         description="Inspect executions of the Riza executions API in your terminal.",
         epilog=(
             "Also: 'riza-tui show ID' prints one execution, 'riza-tui diff A B' compares two, 'riza-tui list' lists "
-            "them; 'riza-tui serve' runs the embedded API server."
+            "them; 'riza-tui sync' archives them, 'riza-tui archive' says what is archived; 'riza-tui serve' runs "
+            "the embedded API server."
         ),
     )
     parser.add_argument("execution_id", nargs="?", metavar="ID", help="an execution ID to open at once")
@@ -93,6 +137,7 @@ def app_parser() -> argparse.ArgumentParser:
         help="watch the list for new executions (every 5 s, or SECONDS)",
     )
     _connection_flags(parser)
+    _archive_flags(parser)
     parser.add_argument("--version", action="version", version=f"riza-tui {__version__}")
     return parser
 
@@ -132,6 +177,7 @@ def show_parser() -> argparse.ArgumentParser:
     parser.add_argument("--reveal-secrets", action="store_true", help="do not mask env values, tokens and passwords")
     _color_flag(parser)
     _connection_flags(parser)
+    _archive_flags(parser, offline=True)
     return parser
 
 
@@ -145,6 +191,7 @@ def diff_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the difference as JSON")
     _color_flag(parser)
     _connection_flags(parser)
+    _archive_flags(parser, offline=True)
     return parser
 
 
@@ -154,6 +201,45 @@ def list_parser() -> argparse.ArgumentParser:
     parser.add_argument("--limit", type=_limit, help="at most this many (default: all)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line (masked), for jq")
     _connection_flags(parser)
+    _archive_flags(parser, offline=True)
+    return parser
+
+
+def sync_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui sync",
+        description=(
+            "Archive the executions of the last day (or --since): page the list newest first, fetch the details "
+            "of those not archived yet, write them. Run it again to fetch only what is missing."
+        ),
+    )
+    parser.add_argument(
+        "--since",
+        type=_since,
+        default="24h",
+        metavar="WHEN",
+        help="how far back: 24h, 7d, 30m, 2w, a date such as 2026-11-20, or all (default: 24h)",
+    )
+    parser.add_argument("--failures", action="store_true", help="only executions with a non-zero exit code")
+    parser.add_argument(
+        "--concurrency", type=_concurrency, default=8, metavar="N", help="requests at once (default: 8)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _connection_flags(parser)
+    _archive_flags(parser, switch=False)
+    return parser
+
+
+def archive_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui archive",
+        description="Say where a server's archive is, what it holds, and when it was last synced.",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="an object with path, executions, bytes, oldest, newest, last_sync"
+    )
+    _server_flags(parser, demo="the archive of the bundled sample data")
+    parser.add_argument("--archive", type=Path, metavar="PATH", help="this archive file instead of the server's")
     return parser
 
 
@@ -164,5 +250,9 @@ def serve_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--api-key", type=_api_key, help="the bearer token clients must send (default: a new random one)"
     )
-    parser.add_argument("--data", type=Path, help="executions as JSON ({'data': [...]} or a list) or JSON Lines")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="an archive (.db) served read-only, or executions as JSON ({'data': [...]} or a list) or JSON Lines",
+    )
     return parser

@@ -39,7 +39,7 @@ def chosen_profile(options: argparse.Namespace, config: Config) -> Profile | Non
 def settings_for(options: argparse.Namespace) -> ClientSettings:
     """Flags over the environment, or the profile (never a key from one with the URL of the other); a bad
     RIZA_BASE_URL is a usage error like a bad --base-url. Sets ``options.profile_name`` (the profile used, if
-    any), ``options.theme`` and ``options.config`` from the config file."""
+    any), ``options.theme`` and ``options.config`` (its archive settings and keymap) from the config file."""
     explicit = bool(getattr(options, "profile", None))
     flags = {"api_key": options.api_key, "base_url": options.base_url}
     try:

@@ -1,4 +1,4 @@
-"""``riza-tui list``: executions newest first, for scripts and pipes."""
+"""``riza-tui list``: executions newest first, for scripts and pipes; from the archive with ``--offline``."""
 
 from __future__ import annotations
 
@@ -7,15 +7,32 @@ from typing import TextIO
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
+from riza_tui.api.models import Execution
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.output import standard_streams
 from riza_tui.cli.show import lacks_key, report_error
-from riza_tui.core.formatting import human_duration, local_time
+from riza_tui.core.archive import Archive
+from riza_tui.core.formatting import human_duration, local_time, parse_timestamp, relative_age
 from riza_tui.core.triage import exit_text
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import one_line
 
 EXIT_TROUBLE = 2
+
+
+def list_line(execution: Execution, *, as_json: bool) -> str:
+    """One execution as ``list`` prints it: tab-separated fields, or one masked JSON object."""
+    if as_json:
+        masked, _ = mask_execution(execution.model_dump(mode="json", exclude_none=True))
+        return json.dumps(masked, ensure_ascii=True) + "\n"
+    fields = [
+        one_line(execution.id),
+        one_line(local_time(execution.started_at)),
+        one_line(execution.language),
+        human_duration(execution.duration),
+        exit_text(execution.exit_code),
+    ]
+    return "\t".join(fields) + "\n"
 
 
 async def run_list(
@@ -36,23 +53,30 @@ async def run_list(
             async for execution in client.iter_executions(only_failures=only_failures):
                 if limit is not None and printed >= limit:
                     break
-                if as_json:
-                    masked, _ = mask_execution(execution.model_dump(mode="json", exclude_none=True))
-                    stdout.write(json.dumps(masked, ensure_ascii=True) + "\n")
-                else:
-                    stdout.write(
-                        "\t".join(
-                            [
-                                one_line(execution.id),
-                                one_line(local_time(execution.started_at)),
-                                one_line(execution.language),
-                                human_duration(execution.duration),
-                                exit_text(execution.exit_code),
-                            ]
-                        )
-                        + "\n"
-                    )
+                stdout.write(list_line(execution, as_json=as_json))
                 printed += 1
         except RizaError as error:
             return report_error(error, stderr, EXIT_TROUBLE)
+    return 0
+
+
+def list_offline(
+    archive: Archive,
+    server: str,
+    *,
+    only_failures: bool = False,
+    limit: int | None = None,
+    as_json: bool = False,
+    streams: tuple[TextIO, TextIO] | None = None,
+) -> int:
+    """``list --offline``: the archived executions, newest first, printed as ``list`` prints the server's."""
+    stdout, stderr = streams or standard_streams()
+    stats = archive.stats()
+    newest = parse_timestamp(stats.newest) if stats.newest else None
+    age = f", newest {relative_age(newest)}" if newest else ""
+    print(f"riza-tui: offline: {stats.executions:,} executions in the archive of {one_line(server)}{age}", file=stderr)
+    for printed, summary in enumerate(archive.iter_summaries(only_failures=only_failures)):
+        if limit is not None and printed >= limit:
+            break
+        stdout.write(list_line(summary.execution(), as_json=as_json))
     return 0

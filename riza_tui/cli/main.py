@@ -11,11 +11,21 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from riza_tui.api.settings import ClientSettings
-from riza_tui.cli.args import EXIT_USAGE, app_parser, diff_parser, list_parser, serve_parser, show_parser
+from riza_tui.cli.args import (
+    EXIT_USAGE,
+    app_parser,
+    archive_parser,
+    diff_parser,
+    list_parser,
+    serve_parser,
+    show_parser,
+    sync_parser,
+)
 from riza_tui.cli.connect import run_connected
 from riza_tui.cli.launch import launch_app, usage_error
 
-SUBCOMMANDS = ("show", "diff", "list", "serve")
+SUBCOMMANDS = ("show", "diff", "list", "sync", "archive", "serve")
+CONNECTING = {"show": show_parser, "diff": diff_parser, "list": list_parser, "sync": sync_parser}
 # An execution ID (exec_01J…), or a URL or alert text holding one, has an underscore, a digit or a slash;
 # a bare word without any ("shwo", "list") is a mistyped command, not a lookup.
 ID_SHAPE = re.compile(r"[_0-9/:.]")
@@ -28,9 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from riza_tui.cli.serve import run_serve
 
             return run_serve(serve_parser().parse_args(args[1:]))
-        if args and args[0] in ("show", "diff", "list"):
-            parser = {"show": show_parser, "diff": diff_parser, "list": list_parser}[args[0]]
-            options = parser().parse_args(args[1:])
+        if args and args[0] == "archive":
+            from riza_tui.cli.archive_info import run_archive_info
+
+            return run_archive_info(archive_parser().parse_args(args[1:]))
+        if args and args[0] in CONNECTING:
+            options = CONNECTING[args[0]]().parse_args(args[1:])
+            if getattr(options, "offline", False):
+                from riza_tui.cli.offline import run_offline
+
+                return run_offline(options, args[0])
             return run_connected(options, args[0], lambda settings: _command(options, args[0], settings))
         options = app_parser().parse_args(args)
     except SystemExit as leaving:  # argparse's own usage errors and --help
@@ -47,26 +64,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _command(options: argparse.Namespace, command: str, settings: ClientSettings) -> Coroutine[Any, Any, int]:
     """The coroutine that runs ``command`` with ``settings`` (imported here: the app's start needs none)."""
-    if command == "show":
-        from riza_tui.cli.show import run_show
+    if command == "sync":
+        from riza_tui.cli.sync import start_sync
 
-        return run_show(
-            settings,
-            options.execution_id,
-            as_json=options.json,
-            reveal_secrets=options.reveal_secrets,
-            markdown=options.markdown,
-            field=options.field,
-            with_exit_status=options.exit_status,
-            color=options.color,
-        )
-    if command == "diff":
+        return start_sync(options, settings)
+    if command == "list":
+        from riza_tui.cli.listing import run_list
+
+        return run_list(settings, only_failures=options.failures, limit=options.limit, as_json=options.json)
+    return _keeping(options, command, settings)
+
+
+async def _keeping(options: argparse.Namespace, command: str, settings: ClientSettings) -> int:
+    """``show`` and ``diff``, with the archive open to keep what they fetch (and, for show, to fall back on)."""
+    from riza_tui.cli.archive_use import open_for_writing
+
+    archive = open_for_writing(options, settings) if settings.api_key else None  # no key: nothing to keep
+    try:
+        if command == "show":
+            from riza_tui.cli.show import run_show
+
+            return await run_show(
+                settings,
+                options.execution_id,
+                as_json=options.json,
+                reveal_secrets=options.reveal_secrets,
+                markdown=options.markdown,
+                field=options.field,
+                with_exit_status=options.exit_status,
+                color=options.color,
+                archive=archive,
+            )
         from riza_tui.cli.diff import run_diff
 
-        return run_diff(settings, options.left, options.right, as_json=options.json, color=options.color)
-    from riza_tui.cli.listing import run_list
-
-    return run_list(settings, only_failures=options.failures, limit=options.limit, as_json=options.json)
+        return await run_diff(
+            settings, options.left, options.right, as_json=options.json, color=options.color, archive=archive
+        )
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 if __name__ == "__main__":

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.errors import RizaError
+from riza_tui.api.errors import ApiStatusError, ConnectionFailedError, RateLimitedError, RizaError
 from riza_tui.api.json_text import pretty_json
+from riza_tui.api.models import Fetched
 from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.archive_use import keep, warn
 from riza_tui.cli.output import standard_streams, use_color
+from riza_tui.core.archive import Archive, ArchiveUnavailable
+from riza_tui.core.formatting import relative_age
 from riza_tui.core.report import markdown_report
 from riza_tui.core.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
 from riza_tui.safety.errors import safe_error_message
@@ -80,6 +85,46 @@ def exit_status(exit_code: int) -> int:
     return exit_code if 0 < exit_code < 256 else 1
 
 
+@dataclass(frozen=True)
+class Printing:
+    """How ``show`` prints an execution, wherever it came from."""
+
+    as_json: bool = False
+    reveal_secrets: bool = False
+    markdown: bool = False
+    field: str | None = None
+    with_exit_status: bool = False
+    color: str = "auto"
+
+
+def print_execution(fetched: Fetched, printing: Printing, stdout: TextIO, stderr: TextIO) -> int:
+    for warning in fetched_warnings(fetched):
+        print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
+    execution, raw, _ = shown_execution(fetched, reveal_secrets=printing.reveal_secrets)
+    colored = use_color(printing.color, stdout)
+    if printing.as_json:
+        # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
+        stdout.write(pretty_json(raw, ascii_only=True) + "\n")
+    elif printing.markdown:
+        stdout.write(markdown_report(execution))
+    elif printing.field is not None:
+        text = field_text(build_view(execution), printing.field, color=colored)
+        if text is None:
+            print(f"riza-tui: this execution ({execution.kind or 'no details'}) has no {printing.field}", file=stderr)
+            return EXIT_API_ERROR
+        stdout.write(text)
+    else:
+        stdout.write(render_plain(build_view(execution), raw, color=colored))
+    return exit_status(execution.exit_code) if printing.with_exit_status else EXIT_OK
+
+
+def unreachable(error: RizaError) -> bool:
+    """The server could not answer (down, unreachable, overloaded), as opposed to answering no."""
+    if isinstance(error, ConnectionFailedError | RateLimitedError):
+        return True
+    return isinstance(error, ApiStatusError) and error.status >= 500
+
+
 async def run_show(
     settings: ClientSettings,
     execution_id: str,
@@ -92,31 +137,71 @@ async def run_show(
     color: str = "auto",
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    archive: Archive | None = None,
 ) -> int:
+    """Fetch and print one execution, and keep it in ``archive``. When the server cannot answer, an archived
+    copy is printed instead, said so in one line on stderr with its age, and the exit code is what the
+    execution would have given: an execution does not change once it has run, so its copy is the answer a
+    script asked for (secrets stay masked: with --reveal-secrets the failure stands, as nothing can be revealed)."""
     streams = standard_streams() if stdout is None or stderr is None else (stdout, stderr)
     stdout, stderr = stdout or streams[0], stderr or streams[1]
+    printing = Printing(as_json, reveal_secrets, markdown, field, with_exit_status, color)
     if lacks_key(settings, stderr):
         return EXIT_USAGE
     async with RizaClient(settings) as client:
         try:
             fetched = await client.retrieve(execution_id)
         except RizaError as error:
-            return report_error(error, stderr, EXIT_API_ERROR)
-    for warning in fetched_warnings(fetched):
-        print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
-    execution, raw, _ = shown_execution(fetched, reveal_secrets=reveal_secrets)
-    colored = use_color(color, stdout)
-    if as_json:
-        # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
-        stdout.write(pretty_json(raw, ascii_only=True) + "\n")
-    elif markdown:
-        stdout.write(markdown_report(execution))
-    elif field is not None:
-        text = field_text(build_view(execution), field, color=colored)
-        if text is None:
-            print(f"riza-tui: this execution ({execution.kind or 'no details'}) has no {field}", file=stderr)
-            return EXIT_API_ERROR
-        stdout.write(text)
-    else:
-        stdout.write(render_plain(build_view(execution), raw, color=colored))
-    return exit_status(execution.exit_code) if with_exit_status else EXIT_OK
+            return _instead(error, archive, execution_id, printing, stdout, stderr)
+    code = print_execution(fetched, printing, stdout, stderr)
+    keep(archive, [fetched], stderr)
+    return code
+
+
+def _instead(
+    error: RizaError, archive: Archive | None, execution_id: str, printing: Printing, stdout: TextIO, stderr: TextIO
+) -> int:
+    """The archived copy when the server cannot answer, else the error as one line."""
+    copy = None
+    if archive is not None and unreachable(error):
+        try:
+            copy = archive.get(execution_id.strip())
+        except ArchiveUnavailable as trouble:
+            warn(trouble, stderr)
+    if copy is None:
+        return report_error(error, stderr, EXIT_API_ERROR)
+    if printing.reveal_secrets:
+        print(
+            f"riza-tui: {error.title.lower()}: {sanitize(str(error))} (the archived copy keeps its secrets masked: "
+            "riza-tui show ID --offline prints it)",
+            file=stderr,
+        )
+        return EXIT_API_ERROR
+    print(
+        f"riza-tui: {error.title.lower()}: {sanitize(str(error))}; printing the archived copy "
+        f"(archived {relative_age(copy.archived_at)})",
+        file=stderr,
+    )
+    return print_execution(copy.fetched(), printing, stdout, stderr)
+
+
+def show_offline(
+    archive: Archive, server: str, execution_id: str, printing: Printing, stdout: TextIO, stderr: TextIO
+) -> int:
+    """``show --offline``: the archived copy, printed as ``show`` prints a fetched one; nothing is sent."""
+    copy = archive.get(execution_id.strip())
+    if copy is None:
+        print(
+            f"riza-tui: offline: {one_line(execution_id.strip())} is not in the archive of {one_line(server)} "
+            f"({one_line(str(archive.path))}); fetch it online or run riza-tui sync",
+            file=stderr,
+        )
+        return EXIT_API_ERROR
+    if printing.reveal_secrets:
+        print("riza-tui: offline: the archive keeps secrets masked; --reveal-secrets needs the server", file=stderr)
+        return EXIT_USAGE
+    print(
+        f"riza-tui: offline: from the archive of {one_line(server)}, archived {relative_age(copy.archived_at)}",
+        file=stderr,
+    )
+    return print_execution(copy.fetched(), printing, stdout, stderr)

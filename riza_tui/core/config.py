@@ -2,6 +2,8 @@
 
     default_profile = "staging"
     theme = "textual-light"
+    archive = true                          # false: nothing fetched is kept on disk
+    archive_max_size = "1GB"                # the archive's size limit; the oldest executions go first
 
     [profiles.staging]
     base_url = "https://riza.staging.example.com"
@@ -37,10 +39,11 @@ from riza_tui.api.settings import (
     display_url,
 )
 from riza_tui.core.key_command import KeyCommandError, run_key_command
+from riza_tui.core.sizes import parse_size
 from riza_tui.safety.sanitize import one_line
 
 PROFILE_FIELDS = {"base_url", "api_key", "api_key_env", "api_key_command"}
-TOP_FIELDS = {"default_profile", "theme", "profiles", "keymap"}
+TOP_FIELDS = {"default_profile", "theme", "profiles", "keymap", "archive", "archive_max_size"}
 MAX_CONFIG_BYTES = 1024 * 1024
 # Profile names are printed in errors and drawn in the palette: letters, digits, '_', '-' and '.', nothing a
 # terminal or Rich markup could take for a command.
@@ -70,6 +73,8 @@ class Config:
     # [keymap]: key id -> keys, as written (the TUI checks the ids and clashes), and the line of each entry
     keymap: dict[str, str] = field(default_factory=dict)
     keymap_lines: dict[str, int] = field(default_factory=dict)
+    archive: bool = True
+    archive_max_size: int | None = None
 
 
 def config_path() -> Path:
@@ -187,7 +192,25 @@ def load_config(path: Path | None = None) -> Config:
         lines[key_id] = _line_of_path(text, ("keymap", key_id))
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(f'{path}:{lines[key_id]}: keymap.{key_id}: must be a non-empty string of keys, like "F"')
-    return Config(path, profiles, default, _string(document, "theme", None, fail), keymap, lines)
+    archive, archive_max_size = _archive_settings(document, fail)
+    theme = _string(document, "theme", None, fail)
+    return Config(path, profiles, default, theme, keymap, lines, archive, archive_max_size)
+
+
+def _archive_settings(document: dict[str, Any], fail: Any) -> tuple[bool, int | None]:
+    """``archive = false`` switches the archive off; ``archive_max_size = "500MB"`` (or bytes) bounds it."""
+    archive = document.get("archive", True)
+    if not isinstance(archive, bool):
+        raise fail(None, "archive", "must be true or false")
+    size = document.get("archive_max_size")
+    if size is None:
+        return archive, None
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        raise fail(None, "archive_max_size", 'must be a size such as "500MB" or "2GB"')
+    try:
+        return archive, parse_size(str(size))
+    except ValueError as error:
+        raise fail(None, "archive_max_size", str(error)) from None
 
 
 def _string(values: dict[str, Any], key: str, table: str | None, fail: Any) -> str | None:
@@ -340,3 +363,15 @@ def profile_settings(name: str, *, timeout: float | None = None, path: Path | No
         known = ", ".join(sorted(config.profiles)) or "none"
         raise ConfigError(f"{config.path or config_path()}: no profile named {one_line(name)!r} (profiles: {known})")
     return resolve_settings(timeout=timeout, profile=config.profiles[name], explicit_profile=True)
+
+
+def resolve_base_url(
+    base_url: str | None, environ: Mapping[str, str], profile: Profile | None, *, explicit_profile: bool = False
+) -> str:
+    """Which server, as :func:`resolve_settings` would choose it, without asking for a key (``--offline``
+    reads that server's archive): ``--profile NAME`` means its URL, else flags over the environment over the
+    default profile."""
+    profile_url = profile.base_url if profile is not None else None
+    if explicit_profile and profile_url:
+        return profile_url.rstrip("/")
+    return (base_url or environ.get("RIZA_BASE_URL") or profile_url or DEFAULT_BASE_URL).rstrip("/")

@@ -79,18 +79,23 @@ def parse_records(text: str, source: str) -> list[dict[str, Any]]:
     numbered, where = _split_records(text, source)
     seen: set[str] = set()
     for number, record in numbered:
-        if not isinstance(record, dict):
-            raise DataError(f"{source}: {where} {number}: an execution must be a JSON object")
-        try:
-            Execution.model_validate(record)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = field_path(first["loc"])
-            raise DataError(f"{source}: {where} {number}: {field}: {first['msg']}") from None
+        check_record(record, f"{source}: {where} {number}")
         if record["id"] in seen:
             raise DataError(f"{source}: {where} {number}: duplicate id {record['id']!r}")
         seen.add(record["id"])
     return [record for _, record in numbered]
+
+
+def check_record(record: Any, where: str) -> dict[str, Any]:
+    """The record, if it is an execution the models accept; else DataError naming ``where`` and the field."""
+    if not isinstance(record, dict):
+        raise DataError(f"{where}: an execution must be a JSON object")
+    try:
+        Execution.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise DataError(f"{where}: {field_path(first['loc'])}: {first['msg']}") from None
+    return record
 
 
 def _loads(text: str) -> Any:

@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, unquote
 
-from riza_tui.server.data import ServerData
+from riza_tui.server.source import ExecutionSource
 
 LIST_PATH = "/v1/executions"
 # google.rpc codes, as the API's Status bodies carry them.
@@ -113,14 +113,14 @@ class ApiHandler(BaseHTTPRequestHandler):
         scheme, _, token = self.headers.get("Authorization", "").partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), api_key.encode())
 
-    def _retrieve(self, store: ServerData, execution_id: str) -> None:
+    def _retrieve(self, store: ExecutionSource, execution_id: str) -> None:
         body = store.body(execution_id)
         if body is None:
             self.send_status(404, NOT_FOUND, "execution not found")
         else:
             self.send_body(200, body)
 
-    def _list(self, store: ServerData, query: str) -> None:
+    def _list(self, store: ExecutionSource, query: str) -> None:
         params = {key: values[-1] for key, values in parse_qs(query, keep_blank_values=True).items()}
         raw_limit = params.get("limit", "100")
         if not LIMIT_PATTERN.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= 100:
@@ -174,7 +174,7 @@ class EmbeddedServer:
 
     def __init__(
         self,
-        store: ServerData,
+        store: ExecutionSource,
         *,
         host: str = "127.0.0.1",
         port: int = 0,

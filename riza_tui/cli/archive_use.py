@@ -1,0 +1,94 @@
+"""Which archive a command uses, from the flags over the config file, opened so that a failure is one line.
+
+``--no-archive`` (or ``archive = false`` in the config file, unless ``--archive PATH`` asks for one) keeps
+nothing on disk; ``--archive PATH`` names another file; ``--archive-max-size`` (or ``archive_max_size``)
+bounds it. ``--demo`` has an archive of its own, whatever port its server had.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TextIO
+
+from riza_tui.api.models import Fetched
+from riza_tui.api.settings import ClientSettings, display_url
+from riza_tui.cli.connect import chosen_profile
+from riza_tui.core.archive import DEFAULT_MAX_BYTES, DEMO_SERVER, Archive, ArchiveUnavailable, open_archive
+from riza_tui.core.config import Config, load_config, resolve_base_url
+from riza_tui.safety.sanitize import one_line
+
+
+def wanted(options: argparse.Namespace) -> bool:
+    if getattr(options, "archive", None) is not None:
+        return True
+    config: Config | None = getattr(options, "config", None)
+    return not getattr(options, "no_archive", False) and (config is None or config.archive)
+
+
+def max_bytes(options: argparse.Namespace) -> int:
+    config: Config | None = getattr(options, "config", None)
+    chosen = getattr(options, "archive_max_size", None) or (config.archive_max_size if config else None)
+    return chosen or DEFAULT_MAX_BYTES
+
+
+def server_of(options: argparse.Namespace, settings: ClientSettings | None = None) -> tuple[str, str | None]:
+    """The server whose archive this is, and the profile it was reached through."""
+    if getattr(options, "demo", False):
+        return DEMO_SERVER, None
+    if settings is not None:
+        return settings.base_url, getattr(options, "profile_name", None)
+    return offline_server(options)
+
+
+def offline_server(options: argparse.Namespace) -> tuple[str, str | None]:
+    """The server of the flags, environment and profile, without a key (ConfigError for a bad config file)."""
+    config = load_config()
+    profile = chosen_profile(options, config)
+    options.config = config
+    options.profile_name = profile.name if profile is not None else None
+    explicit = bool(getattr(options, "profile", None))
+    return resolve_base_url(getattr(options, "base_url", None), os.environ, profile, explicit_profile=explicit), (
+        options.profile_name
+    )
+
+
+def server_label(base_url: str) -> str:
+    return "the bundled sample data" if base_url == DEMO_SERVER else display_url(base_url)
+
+
+def warn(error: ArchiveUnavailable, stderr: TextIO | None = None) -> None:
+    print(f"riza-tui: warning: {one_line(str(error))} (going on without it)", file=stderr or sys.stderr)
+
+
+def open_for_writing(
+    options: argparse.Namespace, settings: ClientSettings, stderr: TextIO | None = None
+) -> Archive | None:
+    """The command's archive for keeping what it fetches, or None (switched off, or unusable: said in one line)."""
+    if not wanted(options):
+        return None
+    base_url, profile = server_of(options, settings)
+    try:
+        return open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
+    except ArchiveUnavailable as error:
+        warn(error, stderr)
+        return None
+
+
+def open_for_reading(options: argparse.Namespace) -> tuple[Archive, str]:
+    """The archive to read offline and the server it holds; ArchiveUnavailable or ConfigError when it cannot be."""
+    base_url, profile = server_of(options)
+    archive = open_archive(base_url, profile, path=options.archive, read_only=True)
+    return archive, server_label(base_url)
+
+
+def keep(archive: Archive | None, fetched: list[Fetched], stderr: TextIO | None = None) -> None:
+    """Write what a command fetched through to its archive. A body that was cut (nested too deep) is not kept:
+    the archive holds only whole executions."""
+    if archive is None:
+        return
+    try:
+        archive.put_many([item.raw for item in fetched if not item.cut_note])
+    except ArchiveUnavailable as error:
+        warn(error, stderr)

@@ -1,0 +1,84 @@
+"""What the archive hands back: an archived execution, a row of a list, the file's figures, the last sync."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from riza_tui.api.models import Execution, Fetched
+from riza_tui.core.archive.records import ExecutionFacts
+
+
+@dataclass(frozen=True)
+class ArchivedExecution:
+    """One archived execution: its JSON (masked in a user's archive), when it was archived, its size in bytes."""
+
+    raw: dict[str, Any]
+    archived_at: datetime
+    size: int
+
+    def fetched(self) -> Fetched:
+        """As the client would have returned it (no time spent fetching), for the views that take a Fetched."""
+        return Fetched(Execution.model_validate(self.raw), self.raw, self.size, 0.0, str(self.raw.get("id", "")))
+
+
+@dataclass(frozen=True)
+class ArchivedSummary:
+    """A row of a list: the execution as a list page carries it (no details), and what its details said."""
+
+    item: dict[str, Any]
+    facts: ExecutionFacts
+    archived_at: datetime
+    started_us: int
+
+    @property
+    def id(self) -> str:
+        return str(self.item["id"])
+
+    def execution(self) -> Execution:
+        return Execution.model_validate(self.item)
+
+
+@dataclass(frozen=True)
+class SyncNote:
+    """What the last ``riza-tui sync`` did, kept in the archive for ``riza-tui archive``."""
+
+    at: datetime
+    fetched: int
+    errors: int
+    complete: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "fetched": self.fetched, "errors": self.errors, "complete": self.complete}
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    path: Path
+    server: str | None
+    executions: int
+    failures: int
+    bytes: int
+    max_bytes: int | None
+    oldest: str | None  # started_at as the server sent it
+    newest: str | None
+    last_sync: SyncNote | None
+
+
+def moment(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def sync_note(text: str | None) -> SyncNote | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+        return SyncNote(
+            datetime.fromisoformat(value["at"]), int(value["fetched"]), int(value["errors"]), bool(value["complete"])
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
