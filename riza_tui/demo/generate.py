@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from riza_tui.demo import functions, scripts
+from riza_tui.demo import functions, incidents, scripts
 
 SEED = 20261127
 COUNT = 180
@@ -32,6 +32,7 @@ def _record(rng: random.Random, started: datetime, language: str, details: dict[
     result = details["response"] if details["type"] == "script" else details["response"]["execution"]
     exit_code = result["exit_code"]
     duration = rng.randint(2_000, 31_000) if exit_code == 124 else rng.randint(18, 2400)
+    duration = result.get("duration", duration)  # an outbreak's maker knows how long a retry loop took
     result.update(id=execution_id, duration=duration)
     return {
         "id": execution_id,
@@ -74,19 +75,25 @@ def _unusual(rng: random.Random, started: list[datetime]) -> list[dict[str, Any]
 
 
 def generate(seed: int = SEED, count: int = COUNT) -> list[dict[str, Any]]:
+    """``count`` executions, newest first: every template at least once, the outbreaks of recurring failures,
+    the rest drawn by weight over the last seven days."""
     rng = random.Random(seed)
     catalogue = {**scripts.TEMPLATES, **functions.TEMPLATES}
     makers = [maker for maker, _ in catalogue.values()]
     weights = [weight for _, weight in catalogue.values()]
+    recurring = incidents.outbreaks(rng, NEWEST)
     chosen = [maker for maker, _ in catalogue.values()]
     chosen += list(scripts.ONCE)
-    chosen += rng.choices(makers, weights, k=count - len(chosen) - 2)
+    chosen += rng.choices(makers, weights, k=count - len(chosen) - len(recurring) - 2)
     rng.shuffle(chosen)
-    moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(count)), reverse=True)
+    spread = len(chosen) + 2
+    moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(spread)), reverse=True)
     moments[0] = NEWEST
     unusual_moments = [moments.pop(5), moments.pop(11)]
     records = [_record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
-    return records + _unusual(rng, unusual_moments)
+    records += [_record(rng, moment, *made) for moment, made in recurring]
+    records += _unusual(rng, unusual_moments)
+    return sorted(records, key=lambda record: str(record["started_at"]), reverse=True)
 
 
 def main() -> None:
