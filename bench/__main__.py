@@ -15,7 +15,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 
-from bench import big_output, first_paint, import_cost, list_scale, lookup_latency, quit_and_memory, ssh_keys, triage
+from bench import (
+    big_output,
+    first_paint,
+    import_cost,
+    list_scale,
+    lookup_latency,
+    quit_and_memory,
+    search_index,
+    ssh_keys,
+    triage,
+)
 from bench.common import ROOT
 
 BENCHMARKS: dict[str, Callable[[], str]] = {
@@ -27,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "ssh_keys": ssh_keys.run,
     "quit_and_memory": quit_and_memory.run,
     "triage": triage.run,
+    "search_index": search_index.run,
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

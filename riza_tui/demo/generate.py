@@ -27,7 +27,8 @@ def _execution_id(rng: random.Random) -> str:
     return "exec_01J" + "".join(rng.choice(ULID_ALPHABET) for _ in range(23))
 
 
-def _record(rng: random.Random, started: datetime, language: str, details: dict[str, Any]) -> dict[str, Any]:
+def record(rng: random.Random, started: datetime, language: str, details: dict[str, Any]) -> dict[str, Any]:
+    """One execution as the API returns it, made of what a template made."""
     execution_id = _execution_id(rng)
     result = details["response"] if details["type"] == "script" else details["response"]["execution"]
     exit_code = result["exit_code"]
@@ -90,10 +91,10 @@ def generate(seed: int = SEED, count: int = COUNT) -> list[dict[str, Any]]:
     moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(spread)), reverse=True)
     moments[0] = NEWEST
     unusual_moments = [moments.pop(5), moments.pop(11)]
-    records = [_record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
-    records += [_record(rng, moment, *made) for moment, made in recurring]
+    records = [record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
+    records += [record(rng, moment, *made) for moment, made in recurring]
     records += _unusual(rng, unusual_moments)
-    return sorted(records, key=lambda record: str(record["started_at"]), reverse=True)
+    return sorted(records, key=lambda made: str(made["started_at"]), reverse=True)
 
 
 def main() -> None:
