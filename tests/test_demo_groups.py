@@ -80,3 +80,8 @@ def test_timeouts_and_out_of_memory_kills_recur_without_a_traceback(store: Serve
 def test_the_bundled_file_is_what_the_generator_makes() -> None:
     bundled = json.loads(gzip.decompress(generate.OUTPUT.read_bytes()))["data"]
     assert bundled == generate.generate(), "run python -m riza_tui.demo.generate after changing the generator"
+
+
+def test_the_readme_example_is_in_the_bundled_data_whatever_the_seed(store: ServerData) -> None:
+    assert generate.readme_example() in store.records
+    assert generate.readme_example() in generate.generate(seed=1), "pinned, not drawn"

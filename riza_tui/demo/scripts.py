@@ -68,6 +68,11 @@ print(json.dumps({{"city": payload["name"], "temp_c": payload["main"]["temp"]}})
 
 def key_error(rng: random.Random) -> Made:
     field = rng.choice(["customer_id", "email", "amount_cents", "currency"])
+    return order_without(field, {"id": f"ord_{rng.randint(10000, 99999)}", "items": rng.randint(1, 5)})
+
+
+def order_without(field: str, order: dict[str, Any]) -> Made:
+    """A script that charges an order and fails on the field the order does not have."""
     code = f"""import json
 import sys
 
@@ -76,15 +81,13 @@ print("processing order", order["id"])
 charge = order["{field}"]
 print("charged", charge)
 """
-    stdin = json.dumps({"id": f"ord_{rng.randint(10000, 99999)}", "items": rng.randint(1, 5)})
     stderr = f"""Traceback (most recent call last):
   File "/src/main.py", line 6, in <module>
     charge = order["{field}"]
              ~~~~~^^^^^^^^^^^^^
 KeyError: '{field}'
 """
-    order_id = json.loads(stdin)["id"]
-    return script_run("python", code, f"processing order {order_id}\n", stderr, 1, stdin=stdin)
+    return script_run("python", code, f"processing order {order['id']}\n", stderr, 1, stdin=json.dumps(order))
 
 
 def missing_module(rng: random.Random) -> Made:
