@@ -25,6 +25,7 @@ from bench import (
     list_scale,
     lookup_latency,
     quit_and_memory,
+    search_index,
     ssh_keys,
     triage,
 )
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "triage": triage.run,
     "archive": archive.run,
     "diff": diff.run,
+    "search_index": search_index.run,
 }
 RESULTS = ROOT / "bench" / "RESULTS.md"
 

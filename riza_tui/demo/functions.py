@@ -11,7 +11,7 @@ from riza_tui.demo.scripts import CITIES, Made
 Details = dict[str, Any]
 
 
-def _function(
+def function_run(
     language: str,
     code: str,
     input_value: Any,
@@ -51,7 +51,9 @@ def order_total(rng: random.Random) -> Made:
     subtotal = sum(int(str(i["qty"])) * int(str(i["cents"])) for i in items)
     tax = round(subtotal * 0.2)
     out = {"subtotal_cents": subtotal, "tax_cents": tax, "total_cents": subtotal + tax}
-    return _function("python", code, {"items": items, "tax_rate": 0.2}, out, stdout=f"subtotal={subtotal} tax={tax}\n")
+    return function_run(
+        "python", code, {"items": items, "tax_rate": 0.2}, out, stdout=f"subtotal={subtotal} tax={tax}\n"
+    )
 
 
 def extract_emails(rng: random.Random) -> Made:
@@ -62,7 +64,7 @@ def extract_emails(rng: random.Random) -> Made:
   return { emails: [...new Set(matches.map((m) => m.replace(/\\.$/, "")))] };
 }
 """
-    return _function("javascript", code, {"text": text}, {"emails": [f"{n}@example.org" for n in names]})
+    return function_run("javascript", code, {"text": text}, {"emails": [f"{n}@example.org" for n in names]})
 
 
 def ts_classify(rng: random.Random) -> Made:
@@ -75,7 +77,7 @@ function execute(input: { score: number }): { verdict: Verdict; score: number } 
 }
 """
     verdict = "high" if score > 70 else "medium" if score > 30 else "low"
-    return _function("typescript", code, {"score": score}, {"verdict": verdict, "score": score})
+    return function_run("typescript", code, {"score": score}, {"verdict": verdict, "score": score})
 
 
 def not_serialisable(rng: random.Random) -> Made:
@@ -88,7 +90,7 @@ def execute(input):
 """
     stderr = "TypeError: Object of type datetime is not JSON serializable\n"
     value = {"start": f"2026-11-{rng.randint(10, 27)}T09:00:00", "days": rng.randint(1, 30)}
-    return _function("python", code, value, None, "json_serialization_error", stderr=stderr)
+    return function_run("python", code, value, None, "json_serialization_error", stderr=stderr)
 
 
 def function_raises(rng: random.Random) -> Made:
@@ -106,7 +108,7 @@ def function_raises(rng: random.Random) -> Made:
     at file:///src/runner.js:12:20
 """
     value = {"amount": rng.randint(5, 500), "currency": currency, "rates": {"EUR": 0.92, "GBP": 0.79}}
-    return _function("javascript", code, value, None, "error", stderr=stderr, exit_code=1)
+    return function_run("javascript", code, value, None, "error", stderr=stderr, exit_code=1)
 
 
 def github_issues(rng: random.Random) -> Made:
@@ -127,7 +129,7 @@ def execute(input):
         issues = json.load(response)
     return {"repo": input["repo"], "open_issues": len(issues)}
 """
-    return _function(
+    return function_run(
         "python",
         code,
         {"repo": repo},
@@ -143,7 +145,7 @@ def execute(input):
     )
 
 
-def _tool(
+def tool_run(
     tool_id: str,
     input_value: Any,
     output: Any,
@@ -167,7 +169,7 @@ def _tool(
 def tool_weather(rng: random.Random) -> Made:
     city = rng.choice(CITIES)
     forecast = [{"day": d, "high_c": rng.randint(-5, 33), "rain_mm": round(rng.uniform(0, 12), 1)} for d in range(3)]
-    return _tool(
+    return tool_run(
         "tool_01JD7WEATHER00000000000000",
         {"city": city, "days": 3},
         {"city": city, "forecast": forecast},
@@ -193,7 +195,7 @@ def tool_crm_lookup(rng: random.Random) -> Made:
         else None
     )
     stderr = "" if found else f"LookupError: no CRM contact for {email}\n"
-    return _tool(
+    return tool_run(
         "tool_01JD9CRMLOOKUP000000000000",
         {"email": email},
         output,
@@ -215,7 +217,9 @@ def tool_crm_lookup(rng: random.Random) -> Made:
 
 def tool_bad_return(rng: random.Random) -> Made:
     stderr = "TypeError: Object of type set is not JSON serializable\n"
-    return _tool("tool_01JDATAGGREGATE0000000000", {"tags": ["a", "b", "a"]}, None, "json_serialization_error", stderr)
+    return tool_run(
+        "tool_01JDATAGGREGATE0000000000", {"tags": ["a", "b", "a"]}, None, "json_serialization_error", stderr
+    )
 
 
 TEMPLATES = {

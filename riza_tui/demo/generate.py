@@ -14,12 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from riza_tui.demo import functions, scripts
+from riza_tui.demo import functions, incidents, scripts
 
 SEED = 20261127
 COUNT = 180
 NEWEST = datetime(2026, 11, 27, 17, 45, 0, tzinfo=UTC)
 OUTPUT = Path(__file__).with_name("executions.json.gz")
+README_EXAMPLE_ID = "exec_01JZEKF4058RV89KQSRFD0GDKD"
 ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -27,20 +28,35 @@ def _execution_id(rng: random.Random) -> str:
     return "exec_01J" + "".join(rng.choice(ULID_ALPHABET) for _ in range(23))
 
 
-def _record(rng: random.Random, started: datetime, language: str, details: dict[str, Any]) -> dict[str, Any]:
+def record(rng: random.Random, started: datetime, language: str, details: dict[str, Any]) -> dict[str, Any]:
+    """One execution as the API returns it, made of what a template made."""
     execution_id = _execution_id(rng)
     result = details["response"] if details["type"] == "script" else details["response"]["execution"]
-    exit_code = result["exit_code"]
-    duration = rng.randint(2_000, 31_000) if exit_code == 124 else rng.randint(18, 2400)
+    duration = rng.randint(2_000, 31_000) if result["exit_code"] == 124 else rng.randint(18, 2400)
+    duration = result.get("duration", duration)  # an outbreak's maker knows how long a retry loop took
+    return _shaped(execution_id, started, duration, language, details)
+
+
+def _shaped(
+    execution_id: str, started: datetime, duration: int, language: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    result = details["response"] if details["type"] == "script" else details["response"]["execution"]
     result.update(id=execution_id, duration=duration)
     return {
         "id": execution_id,
         "language": language,
         "duration": duration,
-        "exit_code": exit_code,
+        "exit_code": result["exit_code"],
         "started_at": started.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "details": details,
     }
+
+
+def readme_example() -> dict[str, Any]:
+    """The execution whose incident report the README shows (and a test renders): the same whatever the
+    seed draws, so the documentation stays true when the sample data is regenerated."""
+    made = scripts.order_without("currency", {"id": "ord_47459", "items": 4})
+    return _shaped(README_EXAMPLE_ID, datetime(2026, 11, 27, 8, 20, 57, tzinfo=UTC), 1400, *made)
 
 
 def _unusual(rng: random.Random, started: list[datetime]) -> list[dict[str, Any]]:
@@ -74,19 +90,25 @@ def _unusual(rng: random.Random, started: list[datetime]) -> list[dict[str, Any]
 
 
 def generate(seed: int = SEED, count: int = COUNT) -> list[dict[str, Any]]:
+    """``count`` executions, newest first: every template at least once, the outbreaks of recurring failures,
+    the README's example, the rest drawn by weight over the last seven days."""
     rng = random.Random(seed)
     catalogue = {**scripts.TEMPLATES, **functions.TEMPLATES}
     makers = [maker for maker, _ in catalogue.values()]
     weights = [weight for _, weight in catalogue.values()]
+    recurring = incidents.outbreaks(rng, NEWEST)
     chosen = [maker for maker, _ in catalogue.values()]
     chosen += list(scripts.ONCE)
-    chosen += rng.choices(makers, weights, k=count - len(chosen) - 2)
+    chosen += rng.choices(makers, weights, k=count - len(chosen) - len(recurring) - 3)
     rng.shuffle(chosen)
-    moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(count)), reverse=True)
+    spread = len(chosen) + 2
+    moments = sorted((NEWEST - timedelta(seconds=rng.randint(0, 7 * 86400)) for _ in range(spread)), reverse=True)
     moments[0] = NEWEST
     unusual_moments = [moments.pop(5), moments.pop(11)]
-    records = [_record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
-    return records + _unusual(rng, unusual_moments)
+    records = [record(rng, moment, *maker(rng)) for maker, moment in zip(chosen, moments, strict=True)]
+    records += [record(rng, moment, *made) for moment, made in recurring]
+    records += [*_unusual(rng, unusual_moments), readme_example()]
+    return sorted(records, key=lambda made: str(made["started_at"]), reverse=True)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ CITIES = ["Oslo", "Lisbon", "Nairobi", "Osaka", "Lima", "Toronto", "Berlin", "Ha
 PRODUCTS = ["widget", "gizmo", "sprocket", "flange", "gasket", "bracket"]
 
 
-def _script(language: str, code: str, stdout: str, stderr: str = "", exit_code: int = 0, **request: Any) -> Made:
+def script_run(language: str, code: str, stdout: str, stderr: str = "", exit_code: int = 0, **request: Any) -> Made:
     return language, {
         "type": "script",
         "request": {"language": language, "code": code, **request},
@@ -40,7 +40,7 @@ for row in csv.DictReader(sys.stdin):
 for name, value in sorted(totals.items()):
     print(f"{name:<10} {value:>10.2f}")
 """
-    return _script("python", code, stdout + f"TOTAL      {sum(totals.values()):>10.2f}\n", stdin=stdin)
+    return script_run("python", code, stdout + f"TOTAL      {sum(totals.values()):>10.2f}\n", stdin=stdin)
 
 
 def weather_fetch(rng: random.Random) -> Made:
@@ -57,7 +57,7 @@ with urllib.request.urlopen(url, timeout=5) as response:
 print(json.dumps({{"city": payload["name"], "temp_c": payload["main"]["temp"]}}))
 """
     key = "".join(rng.choice("0123456789abcdef") for _ in range(32))
-    return _script(
+    return script_run(
         "python",
         code,
         json.dumps({"city": city, "temp_c": temp}) + "\n",
@@ -68,6 +68,11 @@ print(json.dumps({{"city": payload["name"], "temp_c": payload["main"]["temp"]}})
 
 def key_error(rng: random.Random) -> Made:
     field = rng.choice(["customer_id", "email", "amount_cents", "currency"])
+    return order_without(field, {"id": f"ord_{rng.randint(10000, 99999)}", "items": rng.randint(1, 5)})
+
+
+def order_without(field: str, order: dict[str, Any]) -> Made:
+    """A script that charges an order and fails on the field the order does not have."""
     code = f"""import json
 import sys
 
@@ -76,15 +81,13 @@ print("processing order", order["id"])
 charge = order["{field}"]
 print("charged", charge)
 """
-    stdin = json.dumps({"id": f"ord_{rng.randint(10000, 99999)}", "items": rng.randint(1, 5)})
     stderr = f"""Traceback (most recent call last):
   File "/src/main.py", line 6, in <module>
     charge = order["{field}"]
              ~~~~~^^^^^^^^^^^^^
 KeyError: '{field}'
 """
-    order_id = json.loads(stdin)["id"]
-    return _script("python", code, f"processing order {order_id}\n", stderr, 1, stdin=stdin)
+    return script_run("python", code, f"processing order {order['id']}\n", stderr, 1, stdin=json.dumps(order))
 
 
 def missing_module(rng: random.Random) -> Made:
@@ -95,7 +98,7 @@ def missing_module(rng: random.Random) -> Made:
     import {module}
 ModuleNotFoundError: No module named '{module}'
 """
-    return _script("python", code, "", stderr, 1)
+    return script_run("python", code, "", stderr, 1)
 
 
 def out_of_memory(rng: random.Random) -> Made:
@@ -105,7 +108,9 @@ for i in range(50_000_000):
     rows.append({"i": i, "square": i * i, "label": f"row-{i}"})
 print(len(rows))
 """
-    return _script("python", code, "", "Killed: process exceeded its memory limit\n", 137, limits={"memory_size": size})
+    return script_run(
+        "python", code, "", "Killed: process exceeded its memory limit\n", 137, limits={"memory_size": size}
+    )
 
 
 def timeout(rng: random.Random) -> Made:
@@ -118,7 +123,7 @@ while True:
 """
     stdout = "still polling...\n" * (seconds - 1)
     stderr = f"execution timed out after {seconds}s\n"
-    return _script("python", code, stdout, stderr, 124, limits={"execution_timeout": seconds})
+    return script_run("python", code, stdout, stderr, 124, limits={"execution_timeout": seconds})
 
 
 def js_summary(rng: random.Random) -> Made:
@@ -128,7 +133,7 @@ const sum = input.values.reduce((a, b) => a + b, 0);
 console.log(JSON.stringify({ count: input.values.length, sum, mean: sum / input.values.length }));
 """
     out = {"count": len(numbers), "sum": sum(numbers), "mean": sum(numbers) / len(numbers)}
-    return _script(
+    return script_run(
         "javascript", code, json.dumps(out, separators=(",", ":")) + "\n", stdin=json.dumps({"values": numbers})
     )
 
@@ -151,7 +156,7 @@ TypeError: Cannot read properties of undefined (reading 'map')
 Node.js v20.11.1
 """
     token = "tok_" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(24))
-    return _script(
+    return script_run(
         "javascript",
         code,
         "",
@@ -181,7 +186,7 @@ console.log(summarise(scores));
 """
     ordered = sorted(scores)
     stdout = f"{{ min: {ordered[0]}, max: {ordered[-1]}, median: {(ordered[3] + ordered[4]) / 2:g} }}\n"
-    return _script("typescript", code, stdout, args=[str(s) for s in scores])
+    return script_run("typescript", code, stdout, args=[str(s) for s in scores])
 
 
 def ts_bad_config(rng: random.Random) -> Made:
@@ -211,7 +216,7 @@ TypeError: Invalid URL
 Node.js v20.11.1
 """
     retries = rng.randint(2, 5)
-    return _script("typescript", code, "", stderr, 1, env={"APP_CONFIG": json.dumps({"retries": retries})})
+    return script_run("typescript", code, "", stderr, 1, env={"APP_CONFIG": json.dumps({"retries": retries})})
 
 
 def ruby_slugs(rng: random.Random) -> Made:
@@ -222,7 +227,7 @@ def ruby_slugs(rng: random.Random) -> Made:
 end
 """
     slugs = [re.sub(r"^-|-$", "", re.sub(r"[^a-z0-9]+", "-", t.lower())) for t in titles]
-    return _script("ruby", code, "\n".join(slugs) + "\n", stdin="\n".join(titles) + "\n")
+    return script_run("ruby", code, "\n".join(slugs) + "\n", stdin="\n".join(titles) + "\n")
 
 
 def ruby_no_method(rng: random.Random) -> Made:
@@ -240,7 +245,7 @@ puts config["backoff"].upcase
     retries = rng.randint(1, 3)
     stdout = "".join(f"attempt {i + 1}\n" for i in range(retries))
     files = [{"path": "config.json", "contents": json.dumps({"retries": retries}, indent=2) + "\n"}]
-    return _script("ruby", code, stdout, stderr, 1, files=files)
+    return script_run("ruby", code, stdout, stderr, 1, files=files)
 
 
 def php_invoice(rng: random.Random) -> Made:
@@ -252,7 +257,7 @@ printf("Invoice %s: %.2f %s\\n", $invoice['number'], $total / 100, $invoice['cur
 """
     number = f"INV-{rng.randint(1000, 9999)}"
     stdin = json.dumps({"number": number, "currency": "EUR", "lines": [{"cents": amount}]})
-    return _script("php", code, f"Invoice {number}: {amount / 100:.2f} EUR\n", stdin=stdin)
+    return script_run("php", code, f"Invoice {number}: {amount / 100:.2f} EUR\n", stdin=stdin)
 
 
 def php_division(rng: random.Random) -> Made:
@@ -267,7 +272,7 @@ Stack trace:
 #1 {main}
   thrown in /src/main.php on line 4
 """
-    return _script("php", code, "", stderr, 255, args=["0", str(rng.randint(1, 40))])
+    return script_run("php", code, "", stderr, 255, args=["0", str(rng.randint(1, 40))])
 
 
 def with_files(rng: random.Random) -> Made:
@@ -287,7 +292,7 @@ for person in people:
         {"path": "templates/greeting.txt", "contents": "Hello {name}, you are {age}.\n"},
     ]
     stdout = "".join(f"Hello {p['name']}, you are {p['age']}.\n" for p in people)
-    return _script("python", code, stdout, files=files, runtime_revision_id=f"rtrev_{rng.randint(100000, 999999)}")
+    return script_run("python", code, stdout, files=files, runtime_revision_id=f"rtrev_{rng.randint(100000, 999999)}")
 
 
 def coloured_tests(rng: random.Random) -> Made:
@@ -308,7 +313,7 @@ sys.exit(subprocess.call(["pytest", "-q", "--color=yes", "tests/"]))
         )
     else:
         tail = "\x1b[32m15 passed\x1b[0m in 0.38s\n"
-    return _script("python", code, dots + "\n" + tail, exit_code=1 if failed else 0)
+    return script_run("python", code, dots + "\n" + tail, exit_code=1 if failed else 0)
 
 
 def terminal_tricks(rng: random.Random) -> Made:
@@ -324,7 +329,7 @@ print("[@click=app.quit]click me[/] \\u202egnp.exe")
 """
     bar = "".join(f"\rdownloading [{'#' * (pct // 10):<10}] {pct}%" for pct in range(0, 101, 25))
     stdout = "\x1b]0;pwned\x07\x1b]52;c;ZWNobyBoaQ==\x07" + bar + "\n[@click=app.quit]click me[/] \u202egnp.exe\n"
-    return _script("python", code, stdout)
+    return script_run("python", code, stdout)
 
 
 def big_log(rng: random.Random) -> Made:
@@ -345,7 +350,7 @@ for batch in range(40_000):
         stamp = f"2026-11-27 0{seconds // 3600 % 10}:{seconds // 60 % 60:02d}:{seconds % 60:02d},{batch % 1000:03d}"
         rows, latency = rng.randint(100, 999), rng.randint(3, 80)
         lines.append(f"{stamp} {level} etl batch={batch} rows={rows} latency_ms={latency}")
-    return _script("python", code, "\n".join(lines) + "\n", limits={"execution_timeout": 120, "memory_size": 512})
+    return script_run("python", code, "\n".join(lines) + "\n", limits={"execution_timeout": 120, "memory_size": 512})
 
 
 TEMPLATES = {
