@@ -106,3 +106,10 @@ def status_error(status: int, body: str, parsed: Any) -> ApiStatusError:
     elif status >= 500:
         hint = "the server failed; try again, or check its status"
     return kind(status, code=code, server_message=server_message, body=body, hint=hint)
+
+
+def server_unreachable(error: RizaError) -> bool:
+    """The server could not answer (down, unreachable, overloaded), as opposed to answering no."""
+    if isinstance(error, ConnectionFailedError | RateLimitedError):
+        return True
+    return isinstance(error, ApiStatusError) and error.status >= 500

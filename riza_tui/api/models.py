@@ -9,6 +9,7 @@ shown, not rejected.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -220,6 +221,8 @@ class Fetched:
     # Set only when the body nested too deep to read whole: the body as received, and why it was cut.
     received: str | None = None
     cut_note: str = ""
+    # Set for a copy read from the archive instead of the server: when it was archived (its secrets are masked).
+    archived_at: datetime | None = None
 
     @property
     def id_mismatch(self) -> bool:

@@ -11,13 +11,19 @@ import argparse
 import os
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from riza_tui.api.models import Fetched
 from riza_tui.api.settings import ClientSettings, display_url
 from riza_tui.cli.connect import chosen_profile
 from riza_tui.core.archive import DEFAULT_MAX_BYTES, DEMO_SERVER, Archive, ArchiveUnavailable, open_archive
 from riza_tui.core.config import Config, load_config, resolve_base_url
+from riza_tui.core.formatting import parse_timestamp, relative_age
 from riza_tui.safety.sanitize import one_line
+
+# The app waits at most this long for another process's lock (a sync writes in batches of milliseconds): a start
+# behind a lock held for longer goes on without the archive instead.
+APP_BUSY_TIMEOUT = 2.0
 
 
 def wanted(options: argparse.Namespace) -> bool:
@@ -74,6 +80,29 @@ def open_for_writing(
     except ArchiveUnavailable as error:
         warn(error, stderr)
         return None
+
+
+def open_for_app(options: argparse.Namespace, settings: ClientSettings) -> tuple[Archive | None, str]:
+    """The app's archive, or None and why not (one line the app shows once it is up: printed before it starts,
+    the line would vanish behind its screen)."""
+    if not wanted(options):
+        return None, ""
+    base_url, profile = server_of(options, settings)
+    try:
+        archive = open_archive(
+            base_url, profile, path=options.archive, max_bytes=max_bytes(options), busy_timeout=APP_BUSY_TIMEOUT
+        )
+        return archive, ""
+    except ArchiveUnavailable as error:
+        return None, f"{one_line(str(error))}; nothing fetched now will be kept"
+
+
+def offline_label(archive: Archive, server: str) -> str:
+    """The header of the app offline: "offline · archive of HOST · newest 12 min ago"."""
+    newest = parse_timestamp(archive.stats().newest or "")
+    age = f" · newest {relative_age(newest)}" if newest is not None else " · empty"
+    host = urlsplit(server).netloc or server
+    return f"offline · archive of {host}{age}"
 
 
 def open_for_reading(options: argparse.Namespace) -> tuple[Archive, str]:

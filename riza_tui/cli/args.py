@@ -137,7 +137,7 @@ def app_parser() -> argparse.ArgumentParser:
         help="watch the list for new executions (every 5 s, or SECONDS)",
     )
     _connection_flags(parser)
-    _archive_flags(parser)
+    _archive_flags(parser, offline=True)
     parser.add_argument("--version", action="version", version=f"riza-tui {__version__}")
     return parser
 

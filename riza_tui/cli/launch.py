@@ -8,8 +8,12 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, NoReturn
 
 from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.archive_use import offline_label, open_for_app, open_for_reading
 from riza_tui.cli.args import EXIT_USAGE
 from riza_tui.cli.connect import SettingsError, checked_keymap, settings_for
+from riza_tui.core.archive import ArchiveUnavailable
+from riza_tui.core.config import ConfigError
+from riza_tui.safety.sanitize import one_line
 
 if TYPE_CHECKING:
     from riza_tui.tui.app import RizaApp
@@ -28,24 +32,63 @@ def launch_app(options: argparse.Namespace) -> int:
 
         with demo_server() as server:
             settings = ClientSettings.resolve(api_key=server.api_key, base_url=server.url, timeout=options.timeout)
-            return run_to_exit(
-                RizaApp(settings, initial_id=options.execution_id, demo=True, watch_seconds=options.watch or 0)
+            archive, problem = open_for_app(options, settings)  # the demo's own archive, whatever the port
+            app = RizaApp(
+                settings,
+                initial_id=options.execution_id,
+                demo=True,
+                watch_seconds=options.watch or 0,
+                archive=archive,
+                archive_problem=problem,
             )
+            return run_to_exit(app)
+    if options.offline:
+        return _launch_offline(options)
     try:
         settings = settings_for(options)
         keymap = checked_keymap(options.config)
     except SettingsError as error:
         return usage_error(str(error))
-    return run_to_exit(
-        RizaApp(
-            settings,
-            initial_id=options.execution_id,
-            watch_seconds=options.watch or 0,
-            profile=options.profile_name,
-            theme=options.theme,
-            keymap=keymap,
-        )
+    archive, problem = open_for_app(options, settings)
+    app = RizaApp(
+        settings,
+        initial_id=options.execution_id,
+        watch_seconds=options.watch or 0,
+        profile=options.profile_name,
+        theme=options.theme,
+        keymap=keymap,
+        archive=archive,
+        archive_problem=problem,
     )
+    return run_to_exit(app)
+
+
+def _launch_offline(options: argparse.Namespace) -> int:
+    """The app on the archive alone: nothing is sent anywhere, and no key is looked for."""
+    from riza_tui.tui.app import RizaApp
+
+    if options.no_archive:
+        return usage_error("--offline reads the archive: drop --no-archive")
+    try:
+        archive, server = open_for_reading(options)
+        label = offline_label(archive, server)
+        keymap = checked_keymap(options.config) if getattr(options, "config", None) else {}
+    except (ConfigError, SettingsError) as error:
+        return usage_error(one_line(str(error)))
+    except ArchiveUnavailable as error:
+        print(f"riza-tui: offline: {one_line(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
+    app = RizaApp(
+        ClientSettings(),
+        initial_id=options.execution_id,
+        server_label=label,
+        profile=options.profile_name,
+        theme=options.config.theme if options.config else None,
+        keymap=keymap,
+        archive=archive,
+        offline=True,
+    )
+    return run_to_exit(app)
 
 
 def run_to_exit(app: RizaApp) -> NoReturn:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.errors import ApiStatusError, ConnectionFailedError, RateLimitedError, RizaError
+from riza_tui.api.errors import RizaError, server_unreachable
 from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Fetched
 from riza_tui.api.settings import ClientSettings
@@ -118,13 +118,6 @@ def print_execution(fetched: Fetched, printing: Printing, stdout: TextIO, stderr
     return exit_status(execution.exit_code) if printing.with_exit_status else EXIT_OK
 
 
-def unreachable(error: RizaError) -> bool:
-    """The server could not answer (down, unreachable, overloaded), as opposed to answering no."""
-    if isinstance(error, ConnectionFailedError | RateLimitedError):
-        return True
-    return isinstance(error, ApiStatusError) and error.status >= 500
-
-
 async def run_show(
     settings: ClientSettings,
     execution_id: str,
@@ -163,7 +156,7 @@ def _instead(
 ) -> int:
     """The archived copy when the server cannot answer, else the error as one line."""
     copy = None
-    if archive is not None and unreachable(error):
+    if archive is not None and server_unreachable(error):
         try:
             copy = archive.get(execution_id.strip())
         except ArchiveUnavailable as trouble:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from riza_tui.api.errors import RizaError
+from riza_tui.core.archive import Archive
 from riza_tui.core.history import LookupHistory
 from riza_tui.core.store import ExecutionStore
 from riza_tui.core.trail import Trail
@@ -32,8 +33,9 @@ class Connection:
     """Which server the session talks to, as it may be shown (never the key)."""
 
     label: str = ""
-    has_key: bool = False
+    has_key: bool = False  # or, offline, an archive to read
     profile: str | None = None
+    offline: bool = False  # reading only the archive: nothing is sent anywhere
 
 
 @dataclass
@@ -67,6 +69,8 @@ class Session:
     listing: Listing = field(default_factory=Listing)
     watch: Watch = field(default_factory=Watch)
     keymap: dict[str, str] = field(default_factory=dict)  # [keymap] of config.toml: key id -> keys pressed
+    archive: Archive | None = None  # where what is fetched is kept, and what --offline reads
+    sync_note: str = ""  # what a sync started from the app is doing ("" when none runs)
 
     def mark(self, execution_id: str) -> bool:
         """Mark ``execution_id`` for the next comparison, or unmark it when it is the one marked; True when

@@ -63,6 +63,11 @@ class ExecutionStore:
         rows load meanwhile; an empty ``execution_id`` frees the slot."""
         self._kept[slot] = execution_id
 
+    @property
+    def kept_ids(self) -> set[str]:
+        """The executions kept in view (on screen, marked for a comparison)."""
+        return {execution_id for execution_id in self._kept.values() if execution_id}
+
     def _evict(self) -> None:
         while len(self._fetched) > self._max_executions or self._bytes > self._max_bytes:
             kept = set(self._kept.values())

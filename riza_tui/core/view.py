@@ -26,7 +26,7 @@ from riza_tui.api.models import (
     ToolDetails,
     UnknownDetails,
 )
-from riza_tui.core.formatting import human_duration, local_time
+from riza_tui.core.formatting import human_duration, local_time, relative_age
 from riza_tui.core.triage import exit_text
 from riza_tui.safety.mask import mask_execution
 
@@ -269,3 +269,10 @@ def fetched_warnings(fetched: Fetched) -> list[str]:
     if fetched.cut_note:
         warnings.append(fetched.cut_note)
     return warnings
+
+
+def archived_note(fetched: Fetched) -> str:
+    """For a copy read from the archive instead of the server: when it was kept (its secrets were masked)."""
+    if fetched.archived_at is None:
+        return ""
+    return f"archived copy, kept {relative_age(fetched.archived_at)} (secrets masked in it)"

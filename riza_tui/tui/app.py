@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -19,8 +21,13 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.errors import RizaError
+from riza_tui.api.errors import RizaError, server_unreachable
+from riza_tui.api.models import Fetched
 from riza_tui.api.settings import ClientSettings, display_url
+from riza_tui.core import formatting
+from riza_tui.core.archive import Archive, ArchiveUnavailable
+from riza_tui.core.archive_keeper import ArchiveKeeper
+from riza_tui.core.archive_reader import ArchiveReader, ExecutionReader
 from riza_tui.core.history import LookupHistory
 from riza_tui.core.session import Connection, LookupState, Session
 from riza_tui.safety.errors import safe_error_message
@@ -35,10 +42,12 @@ from riza_tui.tui.messages import (
     LookupCancelled,
     LookupChanged,
     LookupRequested,
+    SyncChanged,
+    SyncWanted,
     WatchToggled,
 )
 from riza_tui.tui.screens.execution import ExecutionScreen
-from riza_tui.tui.terminal import exit_cleanly_on_signals, tolerate_invalid_input
+from riza_tui.tui.terminal import exit_cleanly_on_signals, on_final_exit, tolerate_invalid_input
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -48,6 +57,8 @@ if TYPE_CHECKING:
     from riza_tui.tui.widgets.triage_table import TriageTable
 
 RELEASE_AFTER_BYTES = 1024 * 1024
+ARCHIVE_FLUSH_SECONDS = 0.5  # what arrives within this is written in one transaction
+SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 DEFAULT_WATCH_SECONDS = 5.0
 
 
@@ -76,7 +87,12 @@ class RizaApp(App[None]):
         profile: str | None = None,
         theme: str | None = None,
         keymap: dict[str, str] | None = None,
+        archive: Archive | None = None,
+        offline: bool = False,
+        archive_problem: str = "",
     ) -> None:
+        """``archive``: where what is fetched is kept (None: nothing is kept); ``offline``: read only it, send
+        nothing anywhere; ``archive_problem``: why there is no archive, said once the app is up."""
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
             # One key, one frame: an animated PageDown was ~19 frames and 120 KB over SSH (measured).
@@ -86,15 +102,23 @@ class RizaApp(App[None]):
         self.demo = demo
         self.watch_seconds = watch_seconds
         self._config_theme = theme
-        self.client: RizaClient | None = None
+        self.client: ExecutionReader | None = None
         self.feed: ListFeed | None = None
+        self.offline = offline and archive is not None
+        self._archive_problem = archive_problem
         self._last_size = 0
         label = self._server_label(profile) if server_label is None else server_label
         self.session = Session(
             history=history if history is not None else LookupHistory(),
-            connection=Connection(label, has_key=bool(settings.api_key), profile=profile),
+            connection=Connection(
+                label, has_key=bool(settings.api_key) or self.offline, profile=profile, offline=self.offline
+            ),
             keymap=dict(keymap or {}),
+            archive=archive,
         )
+        self.keeper: ArchiveKeeper | None = None
+        if archive is not None and not self.offline:
+            self.keeper = ArchiveKeeper(archive, lambda: self.session.store.kept_ids)
         # Installed, so that leaving a screen keeps it (its cursor, filter, scroll) for coming back.
         self.execution_screen = ExecutionScreen(self.session, show_list=self.show_list)
         self.install_screen(self.execution_screen, "execution")
@@ -118,8 +142,15 @@ class RizaApp(App[None]):
             self.theme = self._config_theme
         if self.session.keymap:
             self.set_keymap(self.session.keymap)
-        self.client = RizaClient(self.settings)
-        self.feed = ListFeed(self, self.client, self.session, self.tell_list)
+        if self.offline and self.session.archive is not None:
+            self.client = ArchiveReader(self.session.archive, self.session.connection.label)
+        else:
+            self.client = RizaClient(self.settings)
+        if self.keeper is not None:
+            on_final_exit(self.keeper.flush)  # whatever is still queued is written however the process ends
+        if self._archive_problem:
+            self.notify(self._archive_problem, title="No archive", severity="warning", markup=False, timeout=8)
+        self.feed = ListFeed(self, self.client, self.session, self.tell_list, keep=self.keep)
         has_key = self.session.connection.has_key
         if has_key and self.initial_id:
             self.session.trail.visit(self.initial_id)
@@ -127,12 +158,38 @@ class RizaApp(App[None]):
             await self.push_screen(self.execution_screen)
         else:
             await self.push_screen(self._list_screen())
-        if has_key and self.watch_seconds:
+        if has_key and self.watch_seconds and not self.offline:
             self.feed.toggle_watch(self.watch_seconds)
+        if self.demo and self.keeper is not None:
+            self.sync_archive(None, quiet=True)  # the demo's archive holds the sample data: groups and search work
 
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+        if self.keeper is not None:
+            await asyncio.to_thread(self.keeper.flush)
+        if self.session.archive is not None:
+            self.session.archive.close()
+
+    def keep(self, fetched: Fetched) -> None:
+        """Write a fetched execution through to the archive: batched, from a thread, a moment later."""
+        if self.keeper is not None and self.keeper.keep(fetched):
+            self.set_timer(ARCHIVE_FLUSH_SECONDS, self._flush_archive)
+
+    def _flush_archive(self) -> None:
+        self.run_worker(self._write_archive, thread=True, group="archive", description="write to the archive")
+
+    def _write_archive(self) -> None:
+        keeper = self.keeper
+        if keeper is None:
+            return
+        keeper.flush()
+        if keeper.problem:
+            self.call_from_thread(self._archive_failed, keeper.problem)
+
+    def _archive_failed(self, problem: str) -> None:
+        self.notify(f"{problem}; going on without it", title="The archive stopped", severity="warning", markup=False)
+        self.keeper = None
 
     def _list_screen(self) -> ListScreen:
         if self.list_screen is None:
@@ -196,6 +253,42 @@ class RizaApp(App[None]):
     def on_watch_toggled(self, _message: WatchToggled) -> None:
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
+
+    # The archive ------------------------------------------------------------------------------------------
+
+    def on_sync_wanted(self, message: SyncWanted) -> None:
+        self.sync_archive(message.hours)
+
+    @work(exclusive=True, group="sync", exit_on_error=False, description="sync the archive")
+    async def sync_archive(self, hours: float | None, *, quiet: bool = False) -> None:
+        """Fetch what the archive lacks of the last ``hours`` (all, for None) from the server, with a progress line
+        in the list's heading drawn at most four times a second (nothing is written while nothing changes)."""
+        from riza_tui.core.sync import SyncState, sync_archive
+
+        archive, client = self.session.archive, self.client
+        if archive is None or self.offline or not isinstance(client, RizaClient):
+            return
+        state = SyncState()
+        drawn = [0.0]
+
+        def progress(now: SyncState) -> None:
+            if time.monotonic() - drawn[0] >= SYNC_DRAW_SECONDS:
+                drawn[0] = time.monotonic()
+                self.session.sync_note = f"syncing the archive: {now.done:,} of {now.queued:,} fetched"
+                self.tell_list(SyncChanged())
+
+        since = formatting.utc_now() - timedelta(hours=hours) if hours is not None else None
+        try:
+            await sync_archive(client, archive, since=since, state=state, on_progress=progress)
+        finally:
+            self.session.sync_note = ""
+            self.tell_list(SyncChanged())
+        summary = f"Synced: {state.fetched:,} fetched, {state.already:,} already archived"
+        if state.failed or state.stopped:
+            detail = one_line(state.stopped or f"{state.failed:,} could not be fetched")
+            self.notify(f"{summary}; {detail}", severity="warning", markup=False)
+        elif not quiet:
+            self.notify(summary, markup=False)
 
     # Profiles -----------------------------------------------------------------------------------------
 
@@ -280,6 +373,17 @@ class RizaApp(App[None]):
         await asyncio.gather(*preparing, return_exceptions=True)  # a cancelled one is as done as a finished one
         await asyncio.to_thread(release_freed_memory)
 
+    async def _archived_copy(self, execution_id: str, error: RizaError) -> Fetched | None:
+        """When the server cannot answer (down, unreachable, overloaded), the archived copy, if there is one."""
+        archive = self.session.archive
+        if archive is None or self.offline or not server_unreachable(error):
+            return None
+        try:
+            copy = await asyncio.to_thread(archive.get, execution_id)
+        except ArchiveUnavailable:
+            return None
+        return copy.fetched() if copy is not None else None
+
     def _set_lookup(self, state: LookupState) -> None:
         self.session.lookup = state
         self.execution_screen.post_message(LookupChanged())
@@ -302,13 +406,22 @@ class RizaApp(App[None]):
             try:
                 fetched = await self.client.retrieve(execution_id)
             except RizaError as error:
-                self._set_lookup(LookupState(execution_id, "failed", error=error))
-                return
+                copy = await self._archived_copy(execution_id, error)
+                if copy is None:
+                    self._set_lookup(LookupState(execution_id, "failed", error=error))
+                    return
+                fetched = copy
+                self.notify(
+                    f"The server could not answer ({error.title.lower()}): showing the archived copy",
+                    severity="warning",
+                    markup=False,
+                )
             except Exception as error:  # a bug of ours must not take the app down mid-incident
                 unexpected = RizaError(f"unexpected {type(error).__name__}: {error}", hint="please report this")
                 self._set_lookup(LookupState(execution_id, "failed", error=unexpected))
                 return
             store.put(fetched, as_id=execution_id)
+            self.keep(fetched)
         store.keep(execution_id)
         self.session.history.add(execution_id)
         self._set_lookup(LookupState(execution_id, "loaded"))

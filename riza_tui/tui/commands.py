@@ -22,6 +22,7 @@ from riza_tui.tui.messages import LookupRequested
 # Commands without a key: (screen, title, help, action on that screen)
 KEYLESS = [
     ("execution", "Compare with the last good run", "the newest earlier success of the same tool or code", "last_good"),
+    ("list", "Sync the archive: the last day", "fetch what the archive lacks of the last 24 h", "sync_day"),
 ]
 Command = tuple[str, str, Callable[[], object]]
 

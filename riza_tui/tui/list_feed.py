@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import Worker
 
-from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Fetched, FunctionDetails, ScriptDetails, ToolDetails
+from riza_tui.core.archive import ArchiveUnavailable
+from riza_tui.core.archive_reader import ExecutionReader
 from riza_tui.core.formatting import parse_timestamp
 from riza_tui.core.session import Session
+from riza_tui.core.triage import RowFacts
 from riza_tui.safety.errors import masked_error, safe_error_message
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.messages import ExecutionStored, ListChanged, WatchChanged
@@ -35,12 +37,22 @@ LAST_GOOD_FETCHES = 50  # details fetched to compare the tool or code
 
 class ListFeed:
     def __init__(
-        self, app: App[None], client: RizaClient, session: Session, deliver: Callable[[Message], None]
+        self,
+        app: App[None],
+        client: ExecutionReader,
+        session: Session,
+        deliver: Callable[[Message], None],
+        *,
+        keep: Callable[[Fetched], None] = lambda _fetched: None,
     ) -> None:
+        """``deliver`` takes news for the list screen; ``keep`` writes a fetched execution through to the archive."""
         self.app = app
         self.client = client
         self.session = session
         self.deliver = deliver
+        self.keep = keep
+        self._asked_archive: set[str] = set()  # rows the archive was asked about (it answers once)
+        self._wanted: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_DETAILS_IN_FLIGHT)
         self._hydrating: dict[str, Worker[None]] = {}
         self._cursors_seen: set[str] = set()
@@ -103,13 +115,41 @@ class ListFeed:
     # Details of the rows on screen --------------------------------------------------------------------
 
     def want_details(self, execution_ids: tuple[str, ...]) -> None:
-        """Fetch the details of these rows, at most four at a time; stop fetching rows no longer wanted."""
+        """What these rows say once their details are known: from the archive first (no request), else fetched,
+        at most four at a time; rows no longer wanted stop being fetched."""
         store = self.session.store
-        wanted = set(execution_ids)
-        for execution_id in [key for key in self._hydrating if key not in wanted]:
+        self._wanted = set(execution_ids)
+        for execution_id in [key for key in self._hydrating if key not in self._wanted]:
             self._hydrating.pop(execution_id).cancel()
+        missing = [
+            execution_id
+            for execution_id in execution_ids
+            if execution_id not in self._hydrating and not store.facts(execution_id) and not store.failure(execution_id)
+        ]
+        unasked = [execution_id for execution_id in missing if execution_id not in self._asked_archive]
+        if self.session.archive is not None and unasked:
+            self._asked_archive.update(unasked)
+            self.app.run_worker(
+                self._from_archive(unasked), group="archive-facts", exit_on_error=False, description="read rows"
+            )
+            missing = [execution_id for execution_id in missing if execution_id not in unasked]
+        self._fetch(missing)
+
+    async def _from_archive(self, execution_ids: list[str]) -> None:
+        """Rows the archive has seen are filled without a request; the rest are fetched if still wanted."""
+        archive = self.session.archive
+        try:
+            facts = await asyncio.to_thread(archive.row_facts, execution_ids) if archive is not None else {}
+        except ArchiveUnavailable:
+            facts = {}
+        for execution_id, known in facts.items():
+            self.session.store.learn_facts(execution_id, RowFacts(known.kind, known.tool_id, known.error))
+            self.deliver(ExecutionStored(execution_id))
+        self._fetch([execution_id for execution_id in execution_ids if execution_id not in facts])
+
+    def _fetch(self, execution_ids: list[str]) -> None:
         for execution_id in execution_ids:
-            if execution_id in self._hydrating or store.facts(execution_id) or store.failure(execution_id):
+            if execution_id not in self._wanted or execution_id in self._hydrating:
                 continue
             self._hydrating[execution_id] = self.app.run_worker(
                 self._fetch_details(execution_id),
@@ -131,6 +171,7 @@ class ListFeed:
             store.fail(execution_id, error.title)
         else:
             store.put(fetched, as_id=execution_id)
+            self.keep(fetched)
         self._hydrating.pop(execution_id, None)
         self.deliver(ExecutionStored(execution_id))
 

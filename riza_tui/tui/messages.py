@@ -55,6 +55,14 @@ class CharacterTyped(Message):
         self.character = character
 
 
+class SyncWanted(Message):
+    """Sync the archive with the server for the last ``hours`` (the palette's "Sync the last day")."""
+
+    def __init__(self, hours: float = 24.0) -> None:
+        super().__init__()
+        self.hours = hours
+
+
 class LastGoodWanted(Message):
     """Compare the open (failed) execution with the newest earlier success of the same tool or code."""
 
@@ -80,6 +88,13 @@ class ExecutionStored(Message):
     def __init__(self, execution_id: str) -> None:
         super().__init__()
         self.execution_id = execution_id
+
+
+class SyncChanged(Message):
+    """``session.sync_note`` changed: a sync's progress (at most a few times a second), or its end."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncChanged)
 
 
 class WatchChanged(Message):

@@ -22,7 +22,10 @@ class ArchivedExecution:
 
     def fetched(self) -> Fetched:
         """As the client would have returned it (no time spent fetching), for the views that take a Fetched."""
-        return Fetched(Execution.model_validate(self.raw), self.raw, self.size, 0.0, str(self.raw.get("id", "")))
+        execution_id = str(self.raw.get("id", ""))
+        return Fetched(
+            Execution.model_validate(self.raw), self.raw, self.size, 0.0, execution_id, archived_at=self.archived_at
+        )
 
 
 @dataclass(frozen=True)

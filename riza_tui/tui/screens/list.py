@@ -25,6 +25,8 @@ from riza_tui.tui.messages import (
     ListChanged,
     ListRequested,
     LookupRequested,
+    SyncChanged,
+    SyncWanted,
     WatchChanged,
     WatchToggled,
 )
@@ -114,6 +116,11 @@ class ListScreen(Screen[None]):
         if self.session.list_filter:
             self.show_heading()
 
+    def on_sync_changed(self, _message: SyncChanged) -> None:
+        if not self.built:
+            return
+        self.show_heading()
+
     def on_watch_changed(self, _message: WatchChanged) -> None:
         if not self.built:
             return
@@ -129,6 +136,8 @@ class ListScreen(Screen[None]):
         listing, loaded = session.listing, len(session.store.rows)
         text = Text("Recent executions", "bold")
         text.append(" · failures only" if session.only_failures else " · newest first", "dim")
+        if session.sync_note:
+            text.append(f" · {session.sync_note}", "dim")
         if session.watch.note:  # may carry the server's words: made one safe line by the feed
             style = palette.warn if session.watch.note.startswith("watch error") else "dim"
             text.append_text(safe_text(f" · {session.watch.note}", style))
@@ -167,8 +176,13 @@ class ListScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Which keys work now (the key bar and the palette show only those)."""
-        if action in ("toggle_failures", "toggle_watch", "reload", "filter"):
-            return self.session.connection.has_key
+        connection = self.session.connection
+        if action == "toggle_watch":
+            return connection.has_key and not connection.offline
+        if action == "sync_day":
+            return connection.has_key and not connection.offline and self.session.archive is not None
+        if action in ("toggle_failures", "reload", "filter"):
+            return connection.has_key
         if action == "last_opened":
             return self.session.trail.current is not None
         return True
@@ -202,6 +216,9 @@ class ListScreen(Screen[None]):
 
     def action_toggle_watch(self) -> None:
         self.post_message(WatchToggled())
+
+    def action_sync_day(self) -> None:
+        self.post_message(SyncWanted(24.0))
 
     def action_reload(self) -> None:
         self.post_message(ListRequested())

@@ -17,7 +17,7 @@ from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Execution, Fetched
 from riza_tui.core.formatting import byte_size
 from riza_tui.core.session import LookupState
-from riza_tui.core.view import build_view, fetched_warnings, shown_execution
+from riza_tui.core.view import archived_note, build_view, fetched_warnings, shown_execution
 from riza_tui.safety.mask import mask_body_text
 from riza_tui.safety.sanitize import safe_text
 from riza_tui.tui.render.colors import Palette, palette_for
@@ -81,7 +81,11 @@ class ExecutionView(Vertical):
     def _show_execution(self, fetched: Fetched, *, reveal: bool, raw_mode: bool, palette: Palette) -> None:
         execution, raw, secrets = shown_execution(fetched, reveal_secrets=reveal)
         self.query_one(SummaryStrip).show_execution(
-            execution, secrets=secrets, revealed=reveal, palette=palette, warnings=fetched_warnings(fetched)
+            execution,
+            secrets=secrets,
+            revealed=reveal,
+            palette=palette,
+            warnings=[*fetched_warnings(fetched), *filter(None, [archived_note(fetched)])],
         )
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)
