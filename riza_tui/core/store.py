@@ -21,11 +21,11 @@ class ExecutionStore:
     """Fetched executions (least recently used first out), and the list's rows (details-less summaries)."""
 
     def __init__(
-        self, *, max_executions: int = MAX_EXECUTIONS, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+        self, *, max_executions: int = MAX_EXECUTIONS, max_bytes: int = MAX_BYTES, max_rows: int | None = None
     ) -> None:
         self._max_executions = max_executions
         self._max_bytes = max_bytes
-        self._max_rows = max_rows
+        self._max_rows = MAX_ROWS if max_rows is None else max_rows
         self._fetched: OrderedDict[str, Fetched] = OrderedDict()
         self._bytes = 0
         self._failed: dict[str, str] = {}
