@@ -136,8 +136,13 @@ async def settle(pilot: Pilot[None]) -> None:
             worker for worker in pilot.app.workers if worker.group not in LONG_RUNNING_GROUPS and not worker.is_finished
         ]
         if not pending:
-            await pilot.pause()
-            if not any(w.group not in LONG_RUNNING_GROUPS and not w.is_finished for w in pilot.app.workers):
+            # Quiet for two frames in a row: work a frame schedules after it is drawn (the rows now in view
+            # asking for their details) has had its chance to start.
+            for _frame in range(2):
+                await pilot.pause()
+                if any(w.group not in LONG_RUNNING_GROUPS and not w.is_finished for w in pilot.app.workers):
+                    break
+            else:
                 return
             continue
         # A worker cancelled meanwhile (a row scrolled away) is as done as a finished one.
