@@ -158,3 +158,22 @@ async def test_the_palette_syncs_the_last_day_with_a_few_progress_lines(
         assert "Synced:" in toasts(app) and "syncing" not in list_heading(app)
         day = [r for r in store.records if r["started_at"] >= "2026-11-27T09:00:00"]  # the frozen clock's last day
         assert archive.stats().executions >= len(day) > 0
+
+
+async def test_the_filter_matches_what_every_archived_row_says(
+    tmp_path: Path, server: ScriptedServer, store: ServerData, settings: ClientSettings
+) -> None:
+    archive = archive_for(server, tmp_path)
+    archive.put_many(store.records)
+    app = app_with(settings, archive)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        server.requests.clear()
+        await pilot.press("slash", *"KeyError")
+        await settle(pilot)
+        table = app.screen.query_one(TriageTable)
+        loaded = [row.id for row in app.session.store.rows]
+        wanted = [r["id"] for r in store.records if r["id"] in loaded and "KeyError" in str(r.get("details"))]
+        assert len(wanted) >= 2 and [row.id for row in table.shown] == wanted, "rows far below the screen too"
+        assert f"({len(loaded)} with details)" in list_heading(app)
+        assert detail_requests(server) == [], "from the archive, not the server"

@@ -36,6 +36,7 @@ from riza_tui.tui.keys import bindings
 from riza_tui.tui.list_feed import ListFeed
 from riza_tui.tui.messages import (
     CharacterTyped,
+    FilterTyped,
     LastGoodWanted,
     ListChanged,
     ListRequested,
@@ -249,6 +250,10 @@ class RizaApp(App[None]):
     def on_triage_table_wanted_changed(self, message: TriageTable.WantedChanged) -> None:
         if self.feed is not None and self.session.connection.has_key:
             self.feed.want_details(message.execution_ids)
+
+    def on_filter_typed(self, _message: FilterTyped) -> None:
+        if self.feed is not None:
+            self.feed.facts_for_filter()
 
     def on_watch_toggled(self, _message: WatchToggled) -> None:
         if self.feed is not None:

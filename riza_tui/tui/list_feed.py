@@ -52,6 +52,7 @@ class ListFeed:
         self.deliver = deliver
         self.keep = keep
         self._asked_archive: set[str] = set()  # rows the archive was asked about (it answers once)
+        self._archive_pending: set[str] = set()  # rows whose answer is on its way
         self._wanted: set[str] = set()
         self._slots = asyncio.Semaphore(MAX_DETAILS_IN_FLIGHT)
         self._hydrating: dict[str, Worker[None]] = {}
@@ -128,12 +129,16 @@ class ListFeed:
         ]
         unasked = [execution_id for execution_id in missing if execution_id not in self._asked_archive]
         if self.session.archive is not None and unasked:
-            self._asked_archive.update(unasked)
-            self.app.run_worker(
-                self._from_archive(unasked), group="archive-facts", exit_on_error=False, description="read rows"
-            )
-            missing = [execution_id for execution_id in missing if execution_id not in unasked]
-        self._fetch(missing)
+            self._ask_archive(unasked)
+        # A row the archive is still being asked about waits for its answer (which fetches it if need be).
+        self._fetch([execution_id for execution_id in missing if execution_id not in self._archive_pending])
+
+    def _ask_archive(self, execution_ids: list[str]) -> None:
+        self._asked_archive.update(execution_ids)
+        self._archive_pending.update(execution_ids)
+        self.app.run_worker(
+            self._from_archive(execution_ids), exit_on_error=False, description="read list rows from the archive"
+        )
 
     async def _from_archive(self, execution_ids: list[str]) -> None:
         """Rows the archive has seen are filled without a request; the rest are fetched if still wanted."""
@@ -142,10 +147,21 @@ class ListFeed:
             facts = await asyncio.to_thread(archive.row_facts, execution_ids) if archive is not None else {}
         except ArchiveUnavailable:
             facts = {}
+        finally:
+            self._archive_pending.difference_update(execution_ids)
         for execution_id, known in facts.items():
             self.session.store.learn_facts(execution_id, RowFacts(known.kind, known.tool_id, known.error))
             self.deliver(ExecutionStored(execution_id))
         self._fetch([execution_id for execution_id in execution_ids if execution_id not in facts])
+
+    def facts_for_filter(self) -> None:
+        """The filter matches type, tool and error text: for every loaded row the archive has seen, not only the
+        rows on screen whose details were fetched (one query, in a thread; nothing is fetched for the others)."""
+        store = self.session.store
+        unknown = [row.id for row in store.rows if not store.facts(row.id) and row.id not in self._asked_archive]
+        if self.session.archive is None or not unknown:
+            return
+        self._ask_archive(unknown)
 
     def _fetch(self, execution_ids: list[str]) -> None:
         for execution_id in execution_ids:

@@ -43,6 +43,10 @@ class ListRequested(Message):
         self.next_page = next_page
 
 
+class FilterTyped(Message):
+    """The list's filter has text: what the rows say (type, tool, error) is wanted for every loaded row."""
+
+
 class WatchToggled(Message):
     """W: poll the list's first page for new executions, or stop."""
 

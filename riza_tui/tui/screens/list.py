@@ -22,6 +22,7 @@ from riza_tui.tui.keys import bindings
 from riza_tui.tui.messages import (
     CharacterTyped,
     ExecutionStored,
+    FilterTyped,
     ListChanged,
     ListRequested,
     LookupRequested,
@@ -239,6 +240,8 @@ class ListScreen(Screen[None]):
             event.stop()
             self.session.list_filter = event.value
             self.table.set_filter(event.value)
+            if event.value:
+                self.post_message(FilterTyped())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if isinstance(event.input, FilterBox):
