@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -96,6 +97,22 @@ def _since(text: str) -> datetime | None:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+@dataclass(frozen=True)
+class Window:
+    """``--since`` of groups and search, kept as typed: its moment is counted back from the command's clock
+    (the sample data's with --demo), known only once the server is chosen."""
+
+    text: str
+
+    def start(self, now: datetime) -> datetime | None:
+        return None if self.text.strip().lower() == "all" else parse_since(self.text, now)
+
+
+def _window(text: str) -> Window:
+    _since(text)  # a usage error now, not after a sync
+    return Window(text)
+
+
 def _concurrency(text: str) -> int:
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 64:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of requests at once (1 to 64)")
@@ -175,6 +192,11 @@ def show_parser() -> argparse.ArgumentParser:
     shape.add_argument("--field", choices=FIELDS, help="print one field alone, for pipes")
     parser.add_argument("--exit-status", action="store_true", help="exit with the execution's exit code")
     parser.add_argument("--reveal-secrets", action="store_true", help="do not mask env values, tokens and passwords")
+    parser.add_argument(
+        "--diff-last-good",
+        action="store_true",
+        help="with --markdown: add what changed since the last good run of the failure's group",
+    )
     _color_flag(parser)
     _connection_flags(parser)
     _archive_flags(parser, offline=True)
@@ -227,6 +249,52 @@ def sync_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     _connection_flags(parser)
     _archive_flags(parser, switch=False)
+    return parser
+
+
+def _reading_flags(parser: argparse.ArgumentParser, *, since_default: str | None, since_help: str) -> None:
+    parser.add_argument("--since", type=_window, default=since_default, metavar="WHEN", help=since_help)
+    parser.add_argument("--json", action="store_true", help="JSON Lines, one object per line, for jq")
+    _connection_flags(parser)
+    _archive_flags(parser, offline=True)
+
+
+def groups_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui groups",
+        description=(
+            "Failures grouped by their signature (same kind and tool, exception, failing statement, message with "
+            "its ids and numbers taken out), most recent first: is it a one-off or an outbreak, since when, is it "
+            "still happening. Syncs the window first, unless --offline."
+        ),
+    )
+    _reading_flags(
+        parser,
+        since_default="24h",
+        since_help="the window: 24h, 7d, 30m, 2w, a date such as 2026-11-20, or all (default: 24h)",
+    )
+    return parser
+
+
+def search_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="riza-tui search",
+        description=(
+            'Search archived executions: words (all must match), "quoted phrases", a field prefix (stderr:, '
+            "stdout:, code:, input:, output:, error:); substrings match, case aside. Newest first, one line per "
+            "execution with its matching line. Syncs the last day (or --since) first, unless --offline. "
+            "Exit 0 when something matched, 1 when nothing did, 2 on errors."
+        ),
+    )
+    parser.add_argument("query", nargs="+", metavar="QUERY", help='what to find, such as backoff stderr:"gave up"')
+    parser.add_argument("--failures", action="store_true", help="only failed executions")
+    parser.add_argument("--limit", type=_limit, default=100, help="at most this many, newest first (default: 100)")
+    _reading_flags(
+        parser,
+        since_default=None,
+        since_help="only executions started since: 24h, 7d, a date, or all (default: every archived one; the "
+        "last 24 h are synced first)",
+    )
     return parser
 
 

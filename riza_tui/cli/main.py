@@ -16,7 +16,9 @@ from riza_tui.cli.args import (
     app_parser,
     archive_parser,
     diff_parser,
+    groups_parser,
     list_parser,
+    search_parser,
     serve_parser,
     show_parser,
     sync_parser,
@@ -24,8 +26,9 @@ from riza_tui.cli.args import (
 from riza_tui.cli.connect import run_connected
 from riza_tui.cli.launch import launch_app, usage_error
 
-SUBCOMMANDS = ("show", "diff", "list", "sync", "archive", "serve")
+SUBCOMMANDS = ("show", "diff", "list", "sync", "archive", "groups", "search", "serve")
 CONNECTING = {"show": show_parser, "diff": diff_parser, "list": list_parser, "sync": sync_parser}
+READING = {"groups": groups_parser, "search": search_parser}
 # An execution ID (exec_01J…), or a URL or alert text holding one, has an underscore, a digit or a slash;
 # a bare word without any ("shwo", "list") is a mistyped command, not a lookup.
 ID_SHAPE = re.compile(r"[_0-9/:.]")
@@ -42,8 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from riza_tui.cli.archive_info import run_archive_info
 
             return run_archive_info(archive_parser().parse_args(args[1:]))
+        if args and args[0] in READING:
+            return _reading(args[0], READING[args[0]]().parse_args(args[1:]))
         if args and args[0] in CONNECTING:
             options = CONNECTING[args[0]]().parse_args(args[1:])
+            if getattr(options, "diff_last_good", False) and not options.markdown:
+                return usage_error("--diff-last-good goes with --markdown (it adds to the report)")
             if getattr(options, "offline", False):
                 from riza_tui.cli.offline import run_offline
 
@@ -60,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sys.stdout.isatty() and not os.environ.get("TEXTUAL_DRIVER"):
         return usage_error("stdout is not a terminal, so the app cannot start; for pipes use 'riza-tui show ID'")
     return launch_app(options)
+
+
+def _reading(command: str, options: argparse.Namespace) -> int:
+    """``groups`` and ``search``, which answer from the archive (after a sync of their window, unless offline)."""
+    if command == "groups":
+        from riza_tui.cli.groups import run_groups
+
+        return run_groups(options)
+    from riza_tui.cli.search import run_search
+
+    return run_search(options)
 
 
 def _command(options: argparse.Namespace, command: str, settings: ClientSettings) -> Coroutine[Any, Any, int]:
@@ -94,6 +112,7 @@ async def _keeping(options: argparse.Namespace, command: str, settings: ClientSe
                 with_exit_status=options.exit_status,
                 color=options.color,
                 archive=archive,
+                diff_last_good=options.diff_last_good,
             )
         from riza_tui.cli.diff import run_diff
 

@@ -47,7 +47,13 @@ def run_offline(options: argparse.Namespace, command: str) -> int:
 def _offline_command(options: argparse.Namespace, command: str, archive: Archive, server: str) -> int:
     if command == "show":
         printing = Printing(
-            options.json, options.reveal_secrets, options.markdown, options.field, options.exit_status, options.color
+            options.json,
+            options.reveal_secrets,
+            options.markdown,
+            options.field,
+            options.exit_status,
+            options.color,
+            options.diff_last_good,
         )
         return show_offline(archive, server, options.execution_id, printing, *standard_streams())
     if command == "diff":

@@ -8,8 +8,12 @@ visible escape either way, so nothing from the data can drive the terminal.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from datetime import datetime
 from typing import TextIO
+
+from rich.cells import cell_len, set_cell_size
 
 from riza_tui.safety.sanitize import RESET
 
@@ -40,3 +44,39 @@ def tolerant(stream: TextIO) -> TextIO:
 
 def standard_streams() -> tuple[TextIO, TextIO]:
     return tolerant(sys.stdout), tolerant(sys.stderr)
+
+
+def short_time(when: datetime) -> str:
+    """A moment in the viewer's local time, to the minute (as sent, in UTC, at the calendar's edges)."""
+    try:
+        return f"{when.astimezone():%Y-%m-%d %H:%M}"
+    except (OverflowError, ValueError, OSError):
+        return f"{when:%Y-%m-%d %H:%M} UTC"
+
+
+def terminal_width(stream: TextIO) -> int | None:
+    """The width of the terminal ``stream`` writes to, or None for a pipe (lines are then not cut)."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def cut(line: str, width: int | None) -> str:
+    """``line`` (already one safe line) cut to ``width`` terminal cells, with an ellipsis where it was cut."""
+    if width is None or cell_len(line) <= width:
+        return line
+    return set_cell_size(line, max(width - 1, 0)) + "…"
+
+
+def columns(rows: list[list[str]], header: list[str], width: int | None) -> list[str]:
+    """Rows of one-line cells: on a terminal aligned under ``header``, the last column taking what is left and
+    every line cut to the width; in a pipe tab-separated, without the header, for ``cut -f``."""
+    if width is None:
+        return ["\t".join(row) for row in rows]
+    widths = [max(cell_len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [set_cell_size(cell, size) for cell, size in zip(row[:-1], widths, strict=False)]
+        lines.append(cut("  ".join([*cells, row[-1]]).rstrip(), width))
+    return lines

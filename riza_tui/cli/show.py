@@ -8,12 +8,13 @@ from typing import Any, TextIO
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError, server_unreachable
 from riza_tui.api.json_text import pretty_json
-from riza_tui.api.models import Fetched
+from riza_tui.api.models import Execution, Fetched
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.archive_use import keep, warn
 from riza_tui.cli.output import standard_streams, use_color
 from riza_tui.core.archive import Archive, ArchiveUnavailable
 from riza_tui.core.formatting import relative_age
+from riza_tui.core.group_report import incident_report
 from riza_tui.core.report import markdown_report
 from riza_tui.core.view import ExecutionView, Field, TextBlock, build_view, fetched_warnings, shown_execution
 from riza_tui.safety.errors import safe_error_message
@@ -95,9 +96,13 @@ class Printing:
     field: str | None = None
     with_exit_status: bool = False
     color: str = "auto"
+    diff_last_good: bool = False
 
 
-def print_execution(fetched: Fetched, printing: Printing, stdout: TextIO, stderr: TextIO) -> int:
+def print_execution(
+    fetched: Fetched, printing: Printing, stdout: TextIO, stderr: TextIO, archive: Archive | None = None
+) -> int:
+    """Print as asked; the Markdown report carries the failure's group when ``archive`` holds it."""
     for warning in fetched_warnings(fetched):
         print(f"riza-tui: warning: {one_line(warning)}", file=stderr)
     execution, raw, _ = shown_execution(fetched, reveal_secrets=printing.reveal_secrets)
@@ -106,7 +111,7 @@ def print_execution(fetched: Fetched, printing: Printing, stdout: TextIO, stderr
         # ASCII-only JSON is lossless (jq decodes it back) and can carry no control sequence.
         stdout.write(pretty_json(raw, ascii_only=True) + "\n")
     elif printing.markdown:
-        stdout.write(markdown_report(execution))
+        stdout.write(_report(fetched, execution, printing, archive, stderr))
     elif printing.field is not None:
         text = field_text(build_view(execution), printing.field, color=colored)
         if text is None:
@@ -116,6 +121,16 @@ def print_execution(fetched: Fetched, printing: Printing, stdout: TextIO, stderr
     else:
         stdout.write(render_plain(build_view(execution), raw, color=colored))
     return exit_status(execution.exit_code) if printing.with_exit_status else EXIT_OK
+
+
+def _report(fetched: Fetched, execution: Execution, printing: Printing, archive: Archive | None, stderr: TextIO) -> str:
+    try:
+        return incident_report(
+            fetched, archive, diff_last_good=printing.diff_last_good, reveal_secrets=printing.reveal_secrets
+        )
+    except ArchiveUnavailable as trouble:
+        warn(trouble, stderr)
+        return markdown_report(execution)
 
 
 async def run_show(
@@ -131,6 +146,7 @@ async def run_show(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     archive: Archive | None = None,
+    diff_last_good: bool = False,
 ) -> int:
     """Fetch and print one execution, and keep it in ``archive``. When the server cannot answer, an archived
     copy is printed instead, said so in one line on stderr with its age, and the exit code is what the
@@ -138,7 +154,7 @@ async def run_show(
     script asked for (secrets stay masked: with --reveal-secrets the failure stands, as nothing can be revealed)."""
     streams = standard_streams() if stdout is None or stderr is None else (stdout, stderr)
     stdout, stderr = stdout or streams[0], stderr or streams[1]
-    printing = Printing(as_json, reveal_secrets, markdown, field, with_exit_status, color)
+    printing = Printing(as_json, reveal_secrets, markdown, field, with_exit_status, color, diff_last_good)
     if lacks_key(settings, stderr):
         return EXIT_USAGE
     async with RizaClient(settings) as client:
@@ -146,6 +162,9 @@ async def run_show(
             fetched = await client.retrieve(execution_id)
         except RizaError as error:
             return _instead(error, archive, execution_id, printing, stdout, stderr)
+    if markdown:  # kept first: the report counts it in its group
+        keep(archive, [fetched], stderr)
+        return print_execution(fetched, printing, stdout, stderr, archive)
     code = print_execution(fetched, printing, stdout, stderr)
     keep(archive, [fetched], stderr)
     return code
@@ -175,7 +194,7 @@ def _instead(
         f"(archived {relative_age(copy.archived_at)})",
         file=stderr,
     )
-    return print_execution(copy.fetched(), printing, stdout, stderr)
+    return print_execution(copy.fetched(), printing, stdout, stderr, archive)
 
 
 def show_offline(
@@ -197,4 +216,4 @@ def show_offline(
         f"riza-tui: offline: from the archive of {one_line(server)}, archived {relative_age(copy.archived_at)}",
         file=stderr,
     )
-    return print_execution(copy.fetched(), printing, stdout, stderr)
+    return print_execution(copy.fetched(), printing, stdout, stderr, archive)

@@ -29,7 +29,7 @@ EXIT_OK, EXIT_TROUBLE, EXIT_INTERRUPTED = 0, 2, 130
 
 
 @contextmanager
-def _progress_bar(stream: TextIO) -> Iterator[Any]:
+def progress_bar(stream: TextIO) -> Iterator[Any]:
     """A rich progress bar on a terminal (it redraws itself at most 10 times a second), else nothing."""
     isatty = getattr(stream, "isatty", None)
     if not (isatty and isatty()):
@@ -96,7 +96,7 @@ async def run_sync(
     main = asyncio.current_task()
     if main is not None and hasattr(signal, "SIGTERM"):
         loop.add_signal_handler(signal.SIGTERM, main.cancel)  # a kill asked politely is a Ctrl-C
-    bar = _progress_bar(stderr) if not as_json else nullcontext(None)
+    bar = progress_bar(stderr) if not as_json else nullcontext(None)
     try:
         with bar as update:
             async with RizaClient(settings) as client:

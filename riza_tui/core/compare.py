@@ -114,6 +114,8 @@ def part_texts(fetched: Fetched, key: bytes, *, reveal_secrets: bool = False) ->
         "exit code": exit_text(execution.exit_code),
         "duration": human_duration(execution.duration),
     }
+    if isinstance(execution.details, ToolDetails):  # a tool's revision: what a deploy changes
+        texts["revision"] = execution.details.request.revision_id or ""
     if not view.has_details:  # no details, or of a type this version does not know: compare them as JSON
         texts["details"] = pretty_json(raw.get("details"))
     return texts

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from riza_tui.core.archive import text_index
 from riza_tui.core.archive.errors import ArchiveMissing, ArchiveUnavailable, translate
 from riza_tui.core.archive.location import archive_path, secure_file, server_identity, still_same_file
-from riza_tui.core.archive.schema import check_readable, connect, connect_reader, migrate
+from riza_tui.core.archive.schema import SCHEMA_VERSION, check_readable, connect, connect_reader, migrate, user_version
 from riza_tui.core.archive.store import Archive
 from riza_tui.core.sizes import DEFAULT_MAX_BYTES
 
@@ -54,8 +55,17 @@ def open_archive(
         still_same_file(chosen, checked)
         migrate(writer, chosen)
         _claim(writer, chosen, identity)
+        searchable = _prepare_index(writer)
         reader = opened.add(connect(chosen, read_only=True, busy_timeout=busy_timeout))
-    return Archive(chosen, reader=reader, writer=writer, max_bytes=max_bytes, busy_timeout=busy_timeout)
+    return Archive(
+        chosen,
+        reader=reader,
+        writer=writer,
+        max_bytes=max_bytes,
+        busy_timeout=busy_timeout,
+        schema_version=SCHEMA_VERSION,
+        searchable=searchable,
+    )
 
 
 def open_read_only(
@@ -70,7 +80,17 @@ def open_read_only(
         reader = opened.add(connect_reader(path, busy_timeout=busy_timeout))
         still_same_file(path, checked)
         check_readable(reader, path)
-    return Archive(path, reader=reader, writer=None, max_bytes=max_bytes, busy_timeout=busy_timeout)
+        version = user_version(reader)
+        searchable = version >= 2 and text_index.readable(reader)
+    return Archive(
+        path,
+        reader=reader,
+        writer=None,
+        max_bytes=max_bytes,
+        busy_timeout=busy_timeout,
+        schema_version=version,
+        searchable=searchable,
+    )
 
 
 class _Opened:
@@ -94,6 +114,18 @@ def _closed_on_failure(path: Path, busy_timeout: float) -> Iterator[_Opened]:
         if isinstance(error, sqlite3.Error):
             raise translate(error, path, busy_seconds=busy_timeout) from None
         raise
+
+
+def _prepare_index(writer: sqlite3.Connection) -> bool:
+    """The full-text index as this code writes it (see :func:`text_index.prepare`), in its own transaction."""
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        searchable = text_index.prepare(writer)
+        writer.execute("COMMIT")
+    except BaseException:
+        writer.execute("ROLLBACK")
+        raise
+    return searchable
 
 
 def _claim(writer: sqlite3.Connection, path: Path, identity: str) -> None:

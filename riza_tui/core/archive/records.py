@@ -96,7 +96,7 @@ def _clamped(value: int) -> int:
     return min(max(value, INT64[0]), INT64[1])
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """Text SQLite can hold: a lone surrogate (JSON allows ``"\\ud800"``) becomes U+FFFD."""
     try:
         text.encode("utf-8")
@@ -141,7 +141,7 @@ def _check_summary(raw: Any) -> None:
         value = raw.get(name)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise NotAnExecution(f"{name}: missing or not a {kind.__name__}")
-    if raw["id"] != _storable(raw["id"]):
+    if raw["id"] != storable(raw["id"]):
         raise NotAnExecution("id: not valid Unicode text")
 
 
@@ -156,13 +156,23 @@ def encode_json(value: Any) -> bytes:
 def row_for(raw: dict[str, Any], *, mask: bool, text: bytes | None = None) -> Row:
     """The row for one execution: masked and compressed when ``mask`` (a user's archive), else kept as sent
     (a served data set, whose ``text`` may be given as read, to spare encoding it again)."""
-    _check_summary(raw)
     if mask:
-        raw, _ = mask_execution(raw)
-        text = None
+        return masked_row(raw)[0]
+    _check_summary(raw)
+    return _row(raw, text, compress=False)
+
+
+def masked_row(raw: dict[str, Any]) -> tuple[Row, dict[str, Any]]:
+    """The row for one execution of a user's archive (masked, compressed), and the masked JSON it holds."""
+    _check_summary(raw)
+    masked, _ = mask_execution(raw)
+    return _row(masked, None, compress=True), masked
+
+
+def _row(raw: dict[str, Any], text: bytes | None, *, compress: bool) -> Row:
     body = text if text is not None else encode_json(raw)
     facts = facts_of(raw)
-    started_at, language = _storable(raw["started_at"]), _storable(raw["language"])
+    started_at, language = storable(raw["started_at"]), storable(raw["language"])
     exit_code, duration = _clamped(raw["exit_code"]), _clamped(raw["duration"])
     said_by_columns = raw.keys() <= LIST_ITEM_KEYS and (started_at, language, exit_code, duration) == (
         raw["started_at"],
@@ -184,12 +194,12 @@ def row_for(raw: dict[str, Any], *, mask: bool, text: bytes | None = None) -> Ro
         exit_code=exit_code,
         duration=duration,
         language=language,
-        kind="" if facts.kind == "none" else _storable(facts.kind),
-        tool_id=_storable(facts.tool_id),
-        error=_storable(facts.error),
+        kind="" if facts.kind == "none" else storable(facts.kind),
+        tool_id=storable(facts.tool_id),
+        error=storable(facts.error),
         size=len(body),
         head=head,
-        body=zlib.compress(body, COMPRESSION_LEVEL) if mask and len(body) >= COMPRESS_FROM else body,
+        body=zlib.compress(body, COMPRESSION_LEVEL) if compress and len(body) >= COMPRESS_FROM else body,
     )
 
 

@@ -7,6 +7,11 @@ worker's batch; masking, encoding and compressing a batch happen before the writ
 
 Every method raises :class:`ArchiveUnavailable` (one line: what, where, what to do) when the file cannot be
 used; callers show it and go on without the archive.
+
+Writing an execution also writes its failure signature and its full-text entry, in the same transaction
+(:mod:`~riza_tui.core.archive.writes`); rows an older riza-tui wrote are brought up to date by
+:meth:`Archive.catch_up`. What is read from signatures and the index is in :mod:`riza_tui.core.groups` and
+:mod:`riza_tui.core.search`, through :meth:`Archive.run_read`.
 """
 
 from __future__ import annotations
@@ -15,27 +20,26 @@ import json
 import sqlite3
 import threading
 import zlib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from riza_tui.api import json_text  # noqa: F401 - raises the recursion limit for deep bodies
 from riza_tui.core import formatting
+from riza_tui.core.archive import catch_up as behind
+from riza_tui.core.archive.catch_up import CatchUp
 from riza_tui.core.archive.errors import ArchiveUnavailable, damaged, translate
 from riza_tui.core.archive.eviction import make_room
 from riza_tui.core.archive.location import file_bytes
 from riza_tui.core.archive.records import (
     EPOCH,
-    INSERT_ROW,
     MICROSECOND,
     ExecutionFacts,
     NotAnExecution,
-    Row,
     body_bytes,
     list_item,
-    row_for,
 )
 from riza_tui.core.archive.results import (
     ArchivedExecution,
@@ -45,10 +49,23 @@ from riza_tui.core.archive.results import (
     moment,
     sync_note,
 )
+from riza_tui.core.archive.text_index import upkeep
+from riza_tui.core.archive.writes import Prepared, prepare, write
 from riza_tui.safety.sanitize import one_line
 
 IDS_PER_QUERY = 500
+SIGNATURES_SCHEMA = 2  # the first schema with signatures, subjects and the full-text index
+T = TypeVar("T")
 SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id, language, duration, exit_code, started_at"
+
+
+def summary_of(row: tuple[Any, ...]) -> ArchivedSummary:
+    """A row of :data:`SUMMARY_COLUMNS` as a list row."""
+    head, kind, tool_id, error, at, started, execution_id, *summary = row
+    return ArchivedSummary(
+        list_item(head, execution_id, *summary), ExecutionFacts(kind or "none", tool_id, one_line(error)), moment(at),
+        started,
+    )  # fmt: skip
 
 
 def _bindable(ids: Iterable[str]) -> list[str]:
@@ -74,9 +91,13 @@ class Archive:
         writer: sqlite3.Connection | None,
         max_bytes: int | None,
         busy_timeout: float,
+        schema_version: int | None = None,
+        searchable: bool = False,
     ) -> None:
         self.path = path
         self.max_bytes = max_bytes
+        self.schema_version = schema_version  # as the file is (a read-only one is never migrated)
+        self.searchable = searchable  # it has a full-text index this code can read and write
         self._reader: sqlite3.Connection | None = reader
         self._writer = writer
         self._busy_timeout = busy_timeout
@@ -131,30 +152,82 @@ class Archive:
     # Writing ------------------------------------------------------------------------------------------
 
     def put_many(self, executions: Iterable[dict[str, Any]]) -> int:
-        """Archive executions as the API sent them (``Fetched.raw``): each is masked, summarised and written,
-        all in one transaction; an ID already archived is replaced. Records without an execution's summary
-        fields are skipped, as is one too big for the size limit. Returns how many were written.
+        """Archive executions as the API sent them (``Fetched.raw``): each is masked, summarised, given its
+        failure signature and its full-text entry, and written, all in one transaction; an ID already archived
+        is replaced (the same body again only renews its ``archived_at``). Records without an execution's
+        summary fields are skipped, as is one too big for the size limit. Returns how many were written.
 
-        Call it from a worker thread: a batch of 50 small executions costs a few milliseconds, most of it
-        masking and compressing, done before the write lock is taken. When the archive would pass its size
-        limit the oldest executions are evicted first, never a pinned one."""
-        rows: dict[str, Row] = {}
+        Call it from a worker thread: masking, the signature and the searchable text are computed before the
+        write lock is taken (bench/incidents.py measures it). When the archive would pass its size limit the
+        oldest executions are evicted first, with their index entries, never a pinned one."""
+        prepared: dict[str, Prepared] = {}
         for raw in executions:
             try:
-                row = row_for(raw, mask=True)
+                item = prepare(raw, text=self.searchable)
             except NotAnExecution:
                 continue
-            if self.max_bytes is None or row.stored_bytes <= self.max_bytes // 2:
-                rows[row.id] = row
-        if not rows:
+            if self.max_bytes is None or item.stored_bytes <= self.max_bytes // 2:
+                prepared[item.row.id] = item
+        if not prepared:
             return 0
         now = formatting.utc_now().timestamp()
-        params = [row.values(now) for row in rows.values()]
+        incoming = sum(item.stored_bytes for item in prepared.values())
         with self._transaction() as writer:
+            removed = 0
             if self.max_bytes is not None:
-                make_room(writer, sum(row.stored_bytes for row in rows.values()), self.max_bytes, self._pinned)
-            writer.executemany(INSERT_ROW, params)
-        return len(rows)
+                removed = make_room(writer, incoming, self.max_bytes, self._pinned, index=self.searchable)[1]
+            removed += write(writer, list(prepared.values()), now, index=self.searchable)
+            if self.searchable:
+                upkeep(writer, removed_text=removed, written=incoming)
+        return len(prepared)
+
+    def catch_up(
+        self,
+        *,
+        batch: int = behind.BATCH,
+        cancelled: Callable[[], bool] = lambda: False,
+        on_progress: behind.Progress | None = None,
+    ) -> CatchUp:
+        """Bring rows an older riza-tui wrote up to date (signatures, index entries), newest first, ``batch``
+        rows a transaction (~0.3 ms a row, most of it reading the body and indexing its text); what was done
+        stays done if it is stopped. ``cancelled`` is asked between batches, ``on_progress(done, total)``
+        called after each. Instant when nothing is behind. Read-only: nothing is done, what is behind is said."""
+        total = self.behind()
+        if self.read_only or total == 0:
+            if total == 0 and not self.read_only:
+                with self._transaction() as writer:
+                    if not behind.is_caught_up(writer, self.searchable):
+                        behind.note_caught_up(writer, self.searchable)
+            return CatchUp(0, total)
+        done, below = 0, None
+        while not cancelled():
+            with self._reading() as reader:
+                rows = behind.next_behind(reader, below, self.searchable, batch)
+            if not rows:
+                with self._transaction() as writer:
+                    behind.note_caught_up(writer, self.searchable)
+                return CatchUp(done, 0)
+            derived = behind.derive_behind(rows, self.searchable)
+            with self._transaction() as writer:
+                behind.bring_up(writer, derived, self.searchable)
+            done += len(rows)
+            below = rows[-1].seq
+            if on_progress is not None:
+                on_progress(done, total)
+        return CatchUp(done, max(total - done, 0))
+
+    def behind(self) -> int:
+        """How many rows :meth:`catch_up` has still to bring up to date (a scan, unless none are); in a file of
+        the first schema (read-only, so never migrated), every row."""
+        if not self.current_schema:
+            return len(self)
+        with self._reading() as reader:
+            return behind.count_behind(reader, self.searchable)
+
+    @property
+    def current_schema(self) -> bool:
+        """False for a file of an older schema opened read-only: it has no signatures nor index to read."""
+        return self.schema_version is None or self.schema_version >= SIGNATURES_SCHEMA
 
     def pin(self, ids: Collection[str]) -> None:
         """The executions that must never be evicted (the one open on screen, the one marked for a diff):
@@ -262,15 +335,13 @@ class Archive:
         query = f"SELECT {SUMMARY_COLUMNS} FROM executions{where} ORDER BY started_us DESC, id DESC LIMIT ?"
         with self._reading() as reader:
             rows = reader.execute(query, (*params, limit)).fetchall()
-        return [
-            ArchivedSummary(
-                list_item(head, execution_id, *summary),
-                ExecutionFacts(kind or "none", tool_id, one_line(error)),
-                moment(at),
-                started,
-            )
-            for head, kind, tool_id, error, at, started, execution_id, *summary in rows
-        ]
+        return [summary_of(row) for row in rows]
+
+    def run_read(self, query: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``query`` on the reading connection, under its lock, SQLite's errors as ArchiveUnavailable: how
+        the core's readers of signatures and the index (groups, search) reach the file."""
+        with self._reading() as reader:
+            return query(reader)
 
     def __len__(self) -> int:
         with self._reading() as reader:
