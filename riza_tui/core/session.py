@@ -8,11 +8,14 @@ state, the trail of opened executions, the marked execution and the connection a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from riza_tui.api.errors import RizaError
 from riza_tui.core.archive import Archive
+from riza_tui.core.groups import FailureGroup
 from riza_tui.core.history import LookupHistory
+from riza_tui.core.search import SearchHit
 from riza_tui.core.store import ExecutionStore
 from riza_tui.core.trail import Trail
 
@@ -54,6 +57,44 @@ class Watch:
 
     seconds: float = 0.0
     note: str = ""
+    new_groups: int = 0  # failures it found that started a failure group
+
+
+WINDOWS = (("the last day", 24.0), ("the last 7 days", 24.0 * 7), ("the last 30 days", 24.0 * 30), ("all", None))
+
+
+@dataclass
+class GroupsView:
+    """The failure groups screen: which window (an index into WINDOWS), what was counted, when."""
+
+    window: int = 1  # the last 7 days
+    groups: list[FailureGroup] = field(default_factory=list)
+    loading: bool = False
+    error: str = ""
+    counted_at: datetime | None = None
+
+    @property
+    def window_name(self) -> str:
+        return WINDOWS[self.window][0]
+
+    @property
+    def hours(self) -> float | None:
+        """How far back the window goes (None: everything archived)."""
+        return WINDOWS[self.window][1]
+
+    def next_window(self) -> None:
+        self.window = (self.window + 1) % len(WINDOWS)
+
+
+@dataclass
+class SearchView:
+    """The archive search screen: the query asked, the hits so far, whether there are more."""
+
+    query: str = ""
+    hits: list[SearchHit] = field(default_factory=list)
+    running: bool = False
+    complete: bool = False
+    error: str = ""
 
 
 @dataclass
@@ -71,6 +112,12 @@ class Session:
     keymap: dict[str, str] = field(default_factory=dict)  # [keymap] of config.toml: key id -> keys pressed
     archive: Archive | None = None  # where what is fetched is kept, and what --offline reads
     sync_note: str = ""  # what a sync started from the app is doing ("" when none runs)
+    groups: GroupsView = field(default_factory=GroupsView)
+    members: ExecutionStore = field(default_factory=ExecutionStore)  # the rows of the group being looked at
+    search: SearchView = field(default_factory=SearchView)
+    search_rows: ExecutionStore = field(default_factory=ExecutionStore)  # the hits as list rows
+    group_hints: dict[str, FailureGroup] = field(default_factory=dict)  # execution id -> its failure group
+    pending_search: tuple[str, str] | None = None  # (pane, text) to search once the execution opened from a hit
 
     def mark(self, execution_id: str) -> bool:
         """Mark ``execution_id`` for the next comparison, or unmark it when it is the one marked; True when

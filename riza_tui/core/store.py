@@ -33,6 +33,7 @@ class ExecutionStore:
         self._row_ids: set[str] = set()
         self._kept: dict[str, str] = {}
         self._facts: OrderedDict[str, RowFacts] = OrderedDict()
+        self._new_groups: set[str] = set()
 
     # Fetched executions -----------------------------------------------------------------------------
 
@@ -57,6 +58,13 @@ class ExecutionStore:
 
     def facts(self, execution_id: str) -> RowFacts | None:
         return self._facts.get(execution_id)
+
+    def mark_new_group(self, execution_id: str) -> None:
+        """This failure started a failure group (watch mode found it): its row says so."""
+        self._new_groups.add(execution_id)
+
+    def opens_group(self, execution_id: str) -> bool:
+        return execution_id in self._new_groups
 
     def keep(self, execution_id: str, *, slot: str = "shown") -> None:
         """The execution on screen (and the one marked for a comparison) is never evicted, whatever the list's

@@ -8,9 +8,8 @@ it is first needed, so ``riza-tui ID`` draws the execution without composing the
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
-import time
-from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -21,17 +20,16 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from riza_tui.api.client import RizaClient
-from riza_tui.api.errors import RizaError, server_unreachable
-from riza_tui.api.models import Fetched
+from riza_tui.api.errors import RizaError
 from riza_tui.api.settings import ClientSettings, display_url
-from riza_tui.core import formatting
-from riza_tui.core.archive import Archive, ArchiveUnavailable
-from riza_tui.core.archive_keeper import ArchiveKeeper
+from riza_tui.core.archive import Archive
 from riza_tui.core.archive_reader import ArchiveReader, ExecutionReader
 from riza_tui.core.history import LookupHistory
 from riza_tui.core.session import Connection, LookupState, Session
 from riza_tui.safety.errors import safe_error_message
 from riza_tui.safety.sanitize import one_line
+from riza_tui.tui.archive_feed import ArchiveFeed
+from riza_tui.tui.archive_requests import ArchiveRequests
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.list_feed import ListFeed
 from riza_tui.tui.messages import (
@@ -43,8 +41,6 @@ from riza_tui.tui.messages import (
     LookupCancelled,
     LookupChanged,
     LookupRequested,
-    SyncChanged,
-    SyncWanted,
     WatchToggled,
 )
 from riza_tui.tui.screens.execution import ExecutionScreen
@@ -58,8 +54,6 @@ if TYPE_CHECKING:
     from riza_tui.tui.widgets.triage_table import TriageTable
 
 RELEASE_AFTER_BYTES = 1024 * 1024
-ARCHIVE_FLUSH_SECONDS = 0.5  # what arrives within this is written in one transaction
-SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 DEFAULT_WATCH_SECONDS = 5.0
 
 
@@ -70,7 +64,7 @@ def _riza_commands() -> type[Provider]:
     return RizaCommands
 
 
-class RizaApp(App[None]):
+class RizaApp(ArchiveRequests):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
@@ -117,11 +111,9 @@ class RizaApp(App[None]):
             keymap=dict(keymap or {}),
             archive=archive,
         )
-        self.keeper: ArchiveKeeper | None = None
-        if archive is not None and not self.offline:
-            self.keeper = ArchiveKeeper(archive, lambda: self.session.store.kept_ids)
+        self.archive_feed = ArchiveFeed(self, self.session, lambda: self.client, self.broadcast, offline=self.offline)
         # Installed, so that leaving a screen keeps it (its cursor, filter, scroll) for coming back.
-        self.execution_screen = ExecutionScreen(self.session, show_list=self.show_list)
+        self.execution_screen = ExecutionScreen(self.session, leave=self.leave_execution)
         self.install_screen(self.execution_screen, "execution")
         self.list_screen: ListScreen | None = None
 
@@ -147,11 +139,9 @@ class RizaApp(App[None]):
             self.client = ArchiveReader(self.session.archive, self.session.connection.label)
         else:
             self.client = RizaClient(self.settings)
-        if self.keeper is not None:
-            on_final_exit(self.keeper.flush)  # whatever is still queued is written however the process ends
         if self._archive_problem:
             self.notify(self._archive_problem, title="No archive", severity="warning", markup=False, timeout=8)
-        self.feed = ListFeed(self, self.client, self.session, self.tell_list, keep=self.keep)
+        feed = self._start_feeds()
         has_key = self.session.connection.has_key
         if has_key and self.initial_id:
             self.session.trail.visit(self.initial_id)
@@ -160,37 +150,21 @@ class RizaApp(App[None]):
         else:
             await self.push_screen(self._list_screen())
         if has_key and self.watch_seconds and not self.offline:
-            self.feed.toggle_watch(self.watch_seconds)
-        if self.demo and self.keeper is not None:
+            feed.toggle_watch(self.watch_seconds)
+        if self.demo and self.archive_feed.keeper is not None:
             self.sync_archive(None, quiet=True)  # the demo's archive holds the sample data: groups and search work
 
     async def on_unmount(self) -> None:
         if self.client is not None:
             await self.client.aclose()
-        if self.keeper is not None:
-            await asyncio.to_thread(self.keeper.flush)
+        await asyncio.to_thread(self.archive_feed.write_now)
         if self.session.archive is not None:
             self.session.archive.close()
 
-    def keep(self, fetched: Fetched) -> None:
-        """Write a fetched execution through to the archive: batched, from a thread, a moment later."""
-        if self.keeper is not None and self.keeper.keep(fetched):
-            self.set_timer(ARCHIVE_FLUSH_SECONDS, self._flush_archive)
-
-    def _flush_archive(self) -> None:
-        self.run_worker(self._write_archive, thread=True, group="archive", description="write to the archive")
-
-    def _write_archive(self) -> None:
-        keeper = self.keeper
-        if keeper is None:
-            return
-        keeper.flush()
-        if keeper.problem:
-            self.call_from_thread(self._archive_failed, keeper.problem)
-
-    def _archive_failed(self, problem: str) -> None:
-        self.notify(f"{problem}; going on without it", title="The archive stopped", severity="warning", markup=False)
-        self.keeper = None
+    def broadcast(self, message: Message) -> None:
+        """News from the archive's workers for whichever screens are up (each reads the session when shown)."""
+        for screen in self.screen_stack:
+            screen.post_message(copy.copy(message))
 
     def _list_screen(self) -> ListScreen:
         if self.list_screen is None:
@@ -213,6 +187,9 @@ class RizaApp(App[None]):
         self.lookup(message.execution_id, reload=message.reload)
         if self.execution_screen not in self.screen_stack:
             await self.push_screen(self.execution_screen)
+        else:  # asked from a screen over it (a group's executions): back to it, showing the new one
+            while self.screen is not self.execution_screen:
+                self.pop_screen()
 
     def on_lookup_cancelled(self, message: LookupCancelled) -> None:
         self.workers.cancel_group(self, "lookup")
@@ -221,6 +198,14 @@ class RizaApp(App[None]):
             self.session.lookup = LookupState(lookup.execution_id, "cancelled")
             if not message.quiet:  # quiet: the user has gone back to the list, nothing to report there
                 self.execution_screen.post_message(LookupChanged())
+
+    def leave_execution(self, *, to_list: bool) -> None:
+        """Escape: back to the screen the execution was opened from (a group, a search); ``b``: to the list."""
+        below = self.screen_stack[-2] if len(self.screen_stack) > 2 else None
+        if to_list or below is None or below is self.list_screen:
+            self.show_list()
+        else:
+            self.pop_screen()
 
     def show_list(self) -> None:
         """Back to the list, at once: below the execution screen it is popped to, with the table focused before
@@ -259,42 +244,6 @@ class RizaApp(App[None]):
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
 
-    # The archive ------------------------------------------------------------------------------------------
-
-    def on_sync_wanted(self, message: SyncWanted) -> None:
-        self.sync_archive(message.hours)
-
-    @work(exclusive=True, group="sync", exit_on_error=False, description="sync the archive")
-    async def sync_archive(self, hours: float | None, *, quiet: bool = False) -> None:
-        """Fetch what the archive lacks of the last ``hours`` (all, for None) from the server, with a progress line
-        in the list's heading drawn at most four times a second (nothing is written while nothing changes)."""
-        from riza_tui.core.sync import SyncState, sync_archive
-
-        archive, client = self.session.archive, self.client
-        if archive is None or self.offline or not isinstance(client, RizaClient):
-            return
-        state = SyncState()
-        drawn = [0.0]
-
-        def progress(now: SyncState) -> None:
-            if time.monotonic() - drawn[0] >= SYNC_DRAW_SECONDS:
-                drawn[0] = time.monotonic()
-                self.session.sync_note = f"syncing the archive: {now.done:,} of {now.queued:,} fetched"
-                self.tell_list(SyncChanged())
-
-        since = formatting.utc_now() - timedelta(hours=hours) if hours is not None else None
-        try:
-            await sync_archive(client, archive, since=since, state=state, on_progress=progress)
-        finally:
-            self.session.sync_note = ""
-            self.tell_list(SyncChanged())
-        summary = f"Synced: {state.fetched:,} fetched, {state.already:,} already archived"
-        if state.failed or state.stopped:
-            detail = one_line(state.stopped or f"{state.failed:,} could not be fetched")
-            self.notify(f"{summary}; {detail}", severity="warning", markup=False)
-        elif not quiet:
-            self.notify(summary, markup=False)
-
     # Profiles -----------------------------------------------------------------------------------------
 
     def profile_names(self) -> list[str]:
@@ -315,23 +264,56 @@ class RizaApp(App[None]):
         except ConfigError as error:
             self.notify(f"Cannot switch to {one_line(name)}: {one_line(str(error))}", severity="error", markup=False)
             return
-        for group in ("lookup", "details", "watch", "list"):
+        for group in ("lookup", "details", "watch", "list", "sync", "groups", "search-archive"):
             self.workers.cancel_group(self, group)
         if self.client is not None:
             await self.client.aclose()
         self.settings = settings
         self.client = RizaClient(settings)
         self.session.reconnect(Connection(self._server_label(name), has_key=bool(settings.api_key), profile=name))
-        self.feed = ListFeed(self, self.client, self.session, self.tell_list)
+        await self._switch_archive(settings.base_url, name)
+        feed = self._start_feeds()
         self.show_list()
         list_screen = self._list_screen()
         list_screen.reconnected()
         if self.execution_screen.built:
             self.execution_screen.reconnected()
         if settings.api_key:
-            self.feed.load_first_page()
+            feed.load_first_page()
             self.tell_list(ListChanged())
         self.notify(f"Switched to profile {one_line(name)}", markup=False)
+
+    def _start_feeds(self) -> ListFeed:
+        """The workers' feeds for the client of now (at start, and again after a profile switch)."""
+        assert self.client is not None
+        self.archive_feed = ArchiveFeed(self, self.session, lambda: self.client, self.broadcast, offline=self.offline)
+        if self.archive_feed.keeper is not None:  # whatever is still queued is written however the process ends
+            on_final_exit(self.archive_feed.keeper.flush)
+        self.feed = ListFeed(
+            self,
+            self.client,
+            self.session,
+            self.tell_list,
+            keep=self.archive_feed.keep,
+            opened_groups=self.archive_feed.opened_groups,
+        )
+        return self.feed
+
+    async def _switch_archive(self, base_url: str, profile: str) -> None:
+        """Another server, another archive: the last one's executions are never shown as this one's."""
+        from riza_tui.core.archive import DEFAULT_MAX_BYTES, ArchiveUnavailable, open_archive
+
+        old = self.session.archive
+        if old is None:
+            return  # switched off (--no-archive, archive = false): it stays off
+        await asyncio.to_thread(self.archive_feed.write_now)
+        old.close()
+        try:
+            limit = old.max_bytes or DEFAULT_MAX_BYTES
+            self.session.archive = await asyncio.to_thread(open_archive, base_url, profile, max_bytes=limit)
+        except ArchiveUnavailable as error:
+            self.session.archive = None
+            self.notify(f"{one_line(str(error))}; going on without it", title="No archive", severity="warning")
 
     # Workers ------------------------------------------------------------------------------------------
 
@@ -378,17 +360,6 @@ class RizaApp(App[None]):
         await asyncio.gather(*preparing, return_exceptions=True)  # a cancelled one is as done as a finished one
         await asyncio.to_thread(release_freed_memory)
 
-    async def _archived_copy(self, execution_id: str, error: RizaError) -> Fetched | None:
-        """When the server cannot answer (down, unreachable, overloaded), the archived copy, if there is one."""
-        archive = self.session.archive
-        if archive is None or self.offline or not server_unreachable(error):
-            return None
-        try:
-            copy = await asyncio.to_thread(archive.get, execution_id)
-        except ArchiveUnavailable:
-            return None
-        return copy.fetched() if copy is not None else None
-
     def _set_lookup(self, state: LookupState) -> None:
         self.session.lookup = state
         self.execution_screen.post_message(LookupChanged())
@@ -411,7 +382,7 @@ class RizaApp(App[None]):
             try:
                 fetched = await self.client.retrieve(execution_id)
             except RizaError as error:
-                copy = await self._archived_copy(execution_id, error)
+                copy = await self.archive_feed.archived_copy(execution_id, error)
                 if copy is None:
                     self._set_lookup(LookupState(execution_id, "failed", error=error))
                     return
@@ -426,10 +397,12 @@ class RizaApp(App[None]):
                 self._set_lookup(LookupState(execution_id, "failed", error=unexpected))
                 return
             store.put(fetched, as_id=execution_id)
-            self.keep(fetched)
+            self.archive_feed.keep(fetched)
         store.keep(execution_id)
         self.session.history.add(execution_id)
         self._set_lookup(LookupState(execution_id, "loaded"))
+        if fetched.execution.exit_code != 0 and self.session.archive is not None:
+            self.run_worker(self.archive_feed.group_hint(fetched), group="group-hint", exclusive=True)
         # Releasing costs a full collection (~50 ms holding the GIL): worth it only when a big execution
         # came or went, and only once its panes are prepared.
         if max(fetched.size, self._last_size) >= RELEASE_AFTER_BYTES:

@@ -23,6 +23,12 @@ from riza_tui.tui.messages import LookupRequested
 KEYLESS = [
     ("execution", "Compare with the last good run", "the newest earlier success of the same tool or code", "last_good"),
     ("list", "Sync the archive: the last day", "fetch what the archive lacks of the last 24 h", "sync_day"),
+    (
+        "execution",
+        "Copy the incident report",
+        "Markdown: the execution, its failure group, what changed since the last good run (OSC 52)",
+        "incident_report",
+    ),
 ]
 Command = tuple[str, str, Callable[[], object]]
 

@@ -7,7 +7,7 @@ Each puts what it gets in the session (its store, listing and watch state) and h
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -44,13 +44,16 @@ class ListFeed:
         deliver: Callable[[Message], None],
         *,
         keep: Callable[[Fetched], None] = lambda _fetched: None,
+        opened_groups: Callable[[list[Fetched]], Awaitable[set[str]]] | None = None,
     ) -> None:
-        """``deliver`` takes news for the list screen; ``keep`` writes a fetched execution through to the archive."""
+        """``deliver`` takes news for the list screen; ``keep`` writes a fetched execution through to the archive;
+        ``opened_groups`` archives executions at once and says which of them start a failure group."""
         self.app = app
         self.client = client
         self.session = session
         self.deliver = deliver
         self.keep = keep
+        self.opened_groups = opened_groups
         self._asked_archive: set[str] = set()  # rows the archive was asked about (it answers once)
         self._archive_pending: set[str] = set()  # rows whose answer is on its way
         self._wanted: set[str] = set()
@@ -224,16 +227,43 @@ class ListFeed:
 
     async def poll_newest(self) -> list[str]:
         """New executions from the first page, put on top of the list in order; their ids."""
+        store = self.session.store
         page = await self.client.list_executions(limit=WATCH_PAGE, only_failures=self.session.only_failures)
-        fresh = self.session.store.insert_newest(page.data[:WATCH_PAGE])
+        fresh = store.insert_newest(page.data[:WATCH_PAGE])
         if fresh:
-            failed = sum(1 for execution in fresh if execution.exit_code != 0)
+            failed = [execution.id for execution in fresh if execution.exit_code != 0]
+            opened = await self._groups_opened_by(failed)
             self.deliver(ListChanged(new_ids={execution.id for execution in fresh}))
             note = f"{len(fresh)} new execution{'s' if len(fresh) != 1 else ''}"
-            self.app.notify(
-                note + (f", {failed} failed" if failed else ""), severity="warning" if failed else "information"
-            )
+            if failed:
+                note += f", {len(failed)} failed"
+            if opened:
+                note += f", {len(opened)} starting a new failure group"
+            self.app.notify(note, severity="warning" if failed else "information")
         return [execution.id for execution in fresh]
+
+    async def _groups_opened_by(self, failed: list[str]) -> set[str]:
+        """Which new failures start a failure group: their details are fetched (at most a page's worth, four at a
+        time) and archived now, so that the archive's signatures can say; marked in the table and the heading."""
+        if self.opened_groups is None or not failed:
+            return set()
+        store = self.session.store
+
+        async def details(execution_id: str) -> Fetched | None:
+            async with self._slots:
+                try:
+                    fetched = await self.client.retrieve(execution_id)
+                except RizaError:
+                    return None
+            store.put(fetched, as_id=execution_id)
+            return fetched
+
+        found = await asyncio.gather(*(details(execution_id) for execution_id in failed[:WATCH_PAGE]))
+        opened = await self.opened_groups([item for item in found if item is not None])
+        for execution_id in opened:
+            store.mark_new_group(execution_id)
+        self.session.watch.new_groups += len(opened)
+        return opened
 
     # The last good run ----------------------------------------------------------------------------------
 

@@ -101,6 +101,65 @@ class SyncChanged(Message):
         return isinstance(message, SyncChanged)
 
 
+class GroupsWanted(Message):
+    """The groups screen wants its groups counted (again); ``sync_first`` fetches the window's news first."""
+
+    def __init__(self, *, sync_first: bool = False) -> None:
+        super().__init__()
+        self.sync_first = sync_first
+
+
+class GroupsChanged(Message):
+    """``session.groups`` changed: counting, counted, or failed."""
+
+
+class MembersWanted(Message):
+    """Show these executions (a failure group's members) as list rows."""
+
+    def __init__(self, execution_ids: tuple[str, ...], title: str) -> None:
+        super().__init__()
+        self.execution_ids = execution_ids
+        self.title = title
+
+
+class LastGoodOfGroupWanted(Message):
+    """Compare a group's first failure with the last good run before it (both from the archive)."""
+
+    def __init__(self, first_id: str, last_good_id: str) -> None:
+        super().__init__()
+        self.first_id = first_id
+        self.last_good_id = last_good_id
+
+
+class GroupOfWanted(Message):
+    """``i`` on an execution: show the executions of its failure group."""
+
+    def __init__(self, execution_id: str) -> None:
+        super().__init__()
+        self.execution_id = execution_id
+
+
+class IncidentReportWanted(Message):
+    """Copy the open execution's incident report (Markdown, with its group and the last good run's diff)."""
+
+
+class MembersChanged(Message):
+    """``session.members`` holds the rows of the group asked for."""
+
+
+class SearchWanted(Message):
+    """Search the archive for ``query`` (``more``: the next page of the same query)."""
+
+    def __init__(self, query: str, *, more: bool = False) -> None:
+        super().__init__()
+        self.query = query
+        self.more = more
+
+
+class SearchChanged(Message):
+    """``session.search`` changed: searching, hits arrived, or the query could not be searched."""
+
+
 class WatchChanged(Message):
     """``session.watch`` changed: on, off, or what it last said."""
 

@@ -286,6 +286,12 @@ class Archive:
         """Which of ``ids`` are archived."""
         return {row[0] for row in self._select_ids("id", ids)}
 
+    def summaries(self, ids: Iterable[str]) -> list[ArchivedSummary]:
+        """The list rows of the archived ones of ``ids``, in the order given (a failure group's members)."""
+        wanted = list(dict.fromkeys(ids))
+        found = {summary.id: summary for summary in map(summary_of, self._select_ids(SUMMARY_COLUMNS, wanted))}
+        return [found[execution_id] for execution_id in wanted if execution_id in found]
+
     def row_facts(self, ids: Iterable[str]) -> dict[str, ExecutionFacts]:
         """Type, tool and error line (one safe line) of each archived one of ``ids``, so the triage table can
         fill its rows without a request."""
@@ -342,6 +348,10 @@ class Archive:
         the core's readers of signatures and the index (groups, search) reach the file."""
         with self._reading() as reader:
             return query(reader)
+
+    def __bool__(self) -> bool:
+        """An open archive is one, empty or not (``if archive:`` must not read as ``if len(archive):``)."""
+        return True
 
     def __len__(self) -> int:
         with self._reading() as reader:

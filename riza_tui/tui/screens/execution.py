@@ -22,6 +22,8 @@ from riza_tui.core.session import LookupState
 from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.messages import (
+    GroupOfWanted,
+    IncidentReportWanted,
     LastGoodWanted,
     LookupCancelled,
     LookupChanged,
@@ -53,12 +55,12 @@ class ExecutionScreen(Screen[None]):
     reveal_secrets: var[bool] = var(False, init=False)
     raw_mode: var[bool] = var(False, init=False)
 
-    def __init__(self, session: Session, *, show_list: Callable[[], object]) -> None:
-        """``show_list`` brings the list back at once (not by a message that would queue behind keys typed in
-        the same burst: "b" then Enter must pick from the list)."""
+    def __init__(self, session: Session, *, leave: Callable[..., object]) -> None:
+        """``leave(to_list=...)`` goes back at once (not by a message that would queue behind keys typed in the
+        same burst: "b" then Enter must pick from the list)."""
         super().__init__()
         self.session = session
-        self._show_list = show_list
+        self._leave = leave
         self.built = False  # composed and mounted: the news handlers have widgets to draw on
         self.set_reactive(ExecutionScreen.state, session.lookup)
 
@@ -109,6 +111,16 @@ class ExecutionScreen(Screen[None]):
         self._draw()
         if new is not None and new.phase in ("loaded", "failed"):
             self.focus_result()
+        if new is not None and new.phase == "loaded" and self.session.pending_search is not None:
+            self._search_where_it_matched(*self.session.pending_search)
+            self.session.pending_search = None
+
+    def _search_where_it_matched(self, pane_name: str, text: str) -> None:
+        """Opened from a search hit: the pane that matched, searched for what matched."""
+        panes = [pane for pane in self.query(TextView) if pane.id == pane_name and pane.display]
+        if panes and text:
+            self.set_focus(panes[0])
+            self.query_one(SearchBar).begin(panes[0], text)
 
     def watch_reveal_secrets(self) -> None:
         if self.built:
@@ -120,7 +132,10 @@ class ExecutionScreen(Screen[None]):
 
     def _draw(self) -> None:
         """The one place that draws the execution from the current state."""
-        self.query_one(ExecutionView).show(self.state, self.fetched, reveal=self.reveal_secrets, raw_mode=self.raw_mode)
+        state = self.state
+        group = self.session.group_hints.get(state.execution_id) if state is not None else None
+        view = self.query_one(ExecutionView)
+        view.show(state, self.fetched, reveal=self.reveal_secrets, raw_mode=self.raw_mode, group=group)
         self.refresh_bindings()
 
     def focus_result(self) -> None:
@@ -154,6 +169,10 @@ class ExecutionScreen(Screen[None]):
             return phase == "loaded" and bool(marked) and self.state is not None and marked != self.state.execution_id
         if action == "reload":
             return self.session.connection.has_key and self.state is not None
+        if action == "open_group":
+            return self.state is not None and self.state.execution_id in self.session.group_hints
+        if action == "incident_report":
+            return phase == "loaded"
         if action == "trail":
             trail = self.session.trail
             return trail.can_go_back if parameters == (-1,) else trail.can_go_forward
@@ -174,14 +193,17 @@ class ExecutionScreen(Screen[None]):
         elif self.state is not None and self.state.phase == "loading":
             self.post_message(LookupCancelled())
         else:
-            self.action_back_to_list()
+            self._go_back(to_list=False)
 
     def action_back_to_list(self) -> None:
+        self._go_back(to_list=True)
+
+    def _go_back(self, *, to_list: bool) -> None:
         if self.state is not None and self.state.phase == "loading":  # a late answer must not follow the user
             self.post_message(LookupCancelled(quiet=True))
         if self.maximized is not None:
             self.minimize()
-        self._show_list()
+        self._leave(to_list=to_list)
 
     def action_reload(self) -> None:
         if self.state is not None:
@@ -251,6 +273,13 @@ class ExecutionScreen(Screen[None]):
 
     def action_last_good(self) -> None:
         self.post_message(LastGoodWanted())
+
+    def action_open_group(self) -> None:
+        if self.state is not None:
+            self.post_message(GroupOfWanted(self.state.execution_id))
+
+    def action_incident_report(self) -> None:
+        self.post_message(IncidentReportWanted())
 
     def action_help(self) -> None:
         from riza_tui.tui.screens.help import HelpScreen  # not needed for the first screen

@@ -137,6 +137,9 @@ class ListScreen(Screen[None]):
         listing, loaded = session.listing, len(session.store.rows)
         text = Text("Recent executions", "bold")
         text.append(" · failures only" if session.only_failures else " · newest first", "dim")
+        if session.watch.new_groups:
+            count = session.watch.new_groups
+            text.append(f" · {count} new failure group{'s' if count != 1 else ''} (✱; i lists them)", palette.warn)
         if session.sync_note:
             text.append(f" · {session.sync_note}", "dim")
         if session.watch.note:  # may carry the server's words: made one safe line by the feed
@@ -180,6 +183,8 @@ class ListScreen(Screen[None]):
         connection = self.session.connection
         if action == "toggle_watch":
             return connection.has_key and not connection.offline
+        if action in ("groups", "search_archive"):
+            return self.session.archive is not None
         if action == "sync_day":
             return connection.has_key and not connection.offline and self.session.archive is not None
         if action in ("toggle_failures", "reload", "filter"):
@@ -217,6 +222,16 @@ class ListScreen(Screen[None]):
 
     def action_toggle_watch(self) -> None:
         self.post_message(WatchToggled())
+
+    def action_groups(self) -> None:
+        from riza_tui.tui.screens.groups import GroupsScreen  # not needed until asked for
+
+        self.app.push_screen(GroupsScreen(self.session))
+
+    def action_search_archive(self) -> None:
+        from riza_tui.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.session))
 
     def action_sync_day(self) -> None:
         self.post_message(SyncWanted(24.0))

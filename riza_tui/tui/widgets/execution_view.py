@@ -16,6 +16,7 @@ from textual.widgets import ContentSwitcher
 from riza_tui.api.json_text import pretty_json
 from riza_tui.api.models import Execution, Fetched
 from riza_tui.core.formatting import byte_size
+from riza_tui.core.groups import FailureGroup
 from riza_tui.core.session import LookupState
 from riza_tui.core.view import archived_note, build_view, fetched_warnings, shown_execution
 from riza_tui.safety.mask import mask_body_text
@@ -54,7 +55,16 @@ class ExecutionView(Vertical):
         """Which body is showing: "detail", "raw" or "error"."""
         return str(self.query_one(ContentSwitcher).current)
 
-    def show(self, state: LookupState | None, fetched: Fetched | None, *, reveal: bool, raw_mode: bool) -> None:
+    def show(
+        self,
+        state: LookupState | None,
+        fetched: Fetched | None,
+        *,
+        reveal: bool,
+        raw_mode: bool,
+        group: FailureGroup | None = None,
+    ) -> None:
+        """``group``: the failure group of the execution, for the summary's group line."""
         summary = self.query_one(SummaryStrip)
         palette = palette_for(self.app)
         if state is None:
@@ -74,11 +84,13 @@ class ExecutionView(Vertical):
             self.query_one(ContentSwitcher).current = "error"
         elif state.phase == "loaded" and fetched is not None:
             try:
-                self._show_execution(fetched, reveal=reveal, raw_mode=raw_mode, palette=palette)
+                self._show_execution(fetched, reveal=reveal, raw_mode=raw_mode, palette=palette, group=group)
             except Exception as error:  # a display bug of ours must cost one view, not the session
                 self._show_display_failure(fetched, state.execution_id, error, palette)
 
-    def _show_execution(self, fetched: Fetched, *, reveal: bool, raw_mode: bool, palette: Palette) -> None:
+    def _show_execution(
+        self, fetched: Fetched, *, reveal: bool, raw_mode: bool, palette: Palette, group: FailureGroup | None
+    ) -> None:
         execution, raw, secrets = shown_execution(fetched, reveal_secrets=reveal)
         self.query_one(SummaryStrip).show_execution(
             execution,
@@ -86,6 +98,7 @@ class ExecutionView(Vertical):
             revealed=reveal,
             palette=palette,
             warnings=[*fetched_warnings(fetched), *filter(None, [archived_note(fetched)])],
+            group=group,
         )
         body = self.query_one(ContentSwitcher)
         view = build_view(execution)

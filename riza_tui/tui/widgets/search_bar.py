@@ -36,12 +36,16 @@ class SearchBar(Horizontal):
         yield SearchInput()
         yield Static(id="search-status", markup=False)
 
-    def begin(self, pane: TextView) -> None:
+    def begin(self, pane: TextView, text: str = "") -> None:
         if self.pane is not None and self.pane is not pane:
             self.pane.end_search()
         self.pane = pane
         self.display = True
         search_input = self.query_one(SearchInput)
+        if text:  # opened from an archive search hit: searched already, the keys stay with the pane
+            search_input.value = text
+            pane.search(text)
+            return
         self.screen.set_focus(search_input)  # at once: the next keys typed are the query
         search_input.select_all()
 

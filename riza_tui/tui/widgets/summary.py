@@ -7,7 +7,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from riza_tui.api.models import Execution, FunctionDetails, ScriptDetails, ToolDetails
-from riza_tui.core.formatting import human_duration, local_time
+from riza_tui.core.formatting import human_duration, local_time, relative_age
+from riza_tui.core.groups import FailureGroup
 from riza_tui.core.triage import exit_text
 from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.tui.render.colors import Palette
@@ -18,10 +19,24 @@ def exit_badge(exit_code: int, palette: Palette) -> Text:
     return Text(f" exit {exit_text(exit_code)} ", palette.badge_ok if exit_code == 0 else palette.badge_fail)
 
 
+def group_text(group: FailureGroup, palette: Palette) -> Text:
+    """One-off or outbreak: "group: 11 others since 3 d ago, the last 2 min ago (i)"."""
+    others = group.count - 1
+    text = Text(f"group: {others:,} other{'s' if others != 1 else ''}", palette.warn + Style(bold=True, dim=False))
+    text.append(f" since {relative_age(group.first_seen)}, the last {relative_age(group.last_seen)} (i)  ")
+    return text
+
+
 def summary_text(
-    execution: Execution, *, secrets: int, revealed: bool, palette: Palette, warnings: list[str] | None = None
+    execution: Execution,
+    *,
+    secrets: int,
+    revealed: bool,
+    palette: Palette,
+    warnings: list[str] | None = None,
+    group: FailureGroup | None = None,
 ) -> Text:
-    """Two lines: identity and outcome, then time and provenance. Every value is sanitised."""
+    """Two lines: identity and outcome, then its failure group, time and provenance. Every value is sanitised."""
     top = Text()
     for warning in warnings or []:
         top.append_text(safe_text(f"⚠ {one_line(warning)}  ", palette.warn + Style(bold=True)))
@@ -39,6 +54,8 @@ def summary_text(
         top.append_text(safe_text(f" {status} ", palette.badge(status)))
     top.append(f"  {human_duration(execution.duration)}")
     bottom = Text(style=palette.muted)
+    if group is not None:
+        bottom.append_text(group_text(group, palette))
     bottom.append("started ")
     bottom.append_text(safe_text(local_time(execution.started_at)))
     provenance: list[tuple[str, str | None]] = []
@@ -60,9 +77,18 @@ def summary_text(
 
 class SummaryStrip(Static):
     def show_execution(
-        self, execution: Execution, *, secrets: int, revealed: bool, palette: Palette, warnings: list[str]
+        self,
+        execution: Execution,
+        *,
+        secrets: int,
+        revealed: bool,
+        palette: Palette,
+        warnings: list[str],
+        group: FailureGroup | None = None,
     ) -> None:
-        text = summary_text(execution, secrets=secrets, revealed=revealed, palette=palette, warnings=warnings)
+        text = summary_text(
+            execution, secrets=secrets, revealed=revealed, palette=palette, warnings=warnings, group=group
+        )
         self.update(text, layout=False)  # its height is fixed in app.tcss: no relayout of the screen
 
     def show_message(self, message: Text) -> None:

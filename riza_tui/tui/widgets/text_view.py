@@ -34,6 +34,15 @@ CURRENT_MATCH_STYLE = Style(reverse=True, bold=True, underline=True)
 MAX_CLIPBOARD_BYTES = 1024 * 1024
 
 
+def capped_for_clipboard(text: str) -> tuple[str, str]:
+    """``text`` cut to what one OSC 52 sequence carries, and a note saying what was cut ("" when nothing)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_CLIPBOARD_BYTES:
+        return text, ""
+    kept = text.encode("utf-8", "surrogatepass")[:MAX_CLIPBOARD_BYTES].decode("utf-8", "ignore")
+    return kept, f"; only the first {byte_size(MAX_CLIPBOARD_BYTES)} of {byte_size(size)}"
+
+
 class TextView(LineView):
     BINDINGS: ClassVar[list[BindingType]] = bindings("pane")
 
@@ -193,12 +202,9 @@ class TextView(LineView):
 
     def action_copy(self) -> None:
         """``y``: the pane as shown to the clipboard by OSC 52, which works over SSH and inside tmux."""
-        text = self.shown_text()
-        size = len(text.encode("utf-8", "surrogatepass"))
-        cut = ""
-        if size > MAX_CLIPBOARD_BYTES:
-            text = text.encode("utf-8", "surrogatepass")[:MAX_CLIPBOARD_BYTES].decode("utf-8", "ignore")
-            cut = f"; only the first {byte_size(MAX_CLIPBOARD_BYTES)} of {byte_size(size)} (o opens it all)"
+        text, cut = capped_for_clipboard(self.shown_text())
+        if cut:
+            cut += " (o opens it all)"
         self.app.copy_to_clipboard(text)
         lines = text.count("\n") + 1 if text else 0
         secrets = "secrets REVEALED" if self.revealed else "masked"

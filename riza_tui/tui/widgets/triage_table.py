@@ -8,22 +8,15 @@ page ahead; the app fetches them and tells the table when each is stored.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from riza_tui.api.models import Execution
 from riza_tui.core.store import ExecutionStore
-from riza_tui.tui.keys import bindings
-from riza_tui.tui.render.colors import Palette, palette_for
+from riza_tui.tui.render.colors import Palette
 from riza_tui.tui.render.table_columns import (
     Column,
     cell_texts,
@@ -32,25 +25,12 @@ from riza_tui.tui.render.table_columns import (
     matches_filter,
     row_text,
 )
-from riza_tui.tui.widgets.line_view import text_strip
+from riza_tui.tui.widgets.cursor_table import CursorTable
 
 LOOKAHEAD_ROWS = 30
 
 
-class TriageTable(ScrollView, can_focus=True):
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"triage-table--cursor", "triage-table--header"}
-    BINDINGS: ClassVar[list[BindingType]] = bindings("table")
-    DEFAULT_CSS = """
-    TriageTable { background: $surface; scrollbar-size-vertical: 1; overflow-x: hidden; }
-    TriageTable > .triage-table--cursor { background: $block-cursor-blurred-background; }
-    TriageTable:focus > .triage-table--cursor {
-        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
-    }
-    TriageTable > .triage-table--header { text-style: bold; color: $text-muted; }
-    """
-
-    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-
+class TriageTable(CursorTable):
     class Selected(Message):
         def __init__(self, execution_id: str) -> None:
             super().__init__()
@@ -72,15 +52,16 @@ class TriageTable(ScrollView, can_focus=True):
     class CountsChanged(Message):
         """How many rows are shown of how many loaded changed (a filter, a page, new arrivals)."""
 
-    def __init__(self, store: ExecutionStore, *, id: str | None = None) -> None:
+    def __init__(self, store: ExecutionStore, *, id: str | None = None, detail_title: str = "error") -> None:
+        """``detail_title``: the last column's heading (the search screen shows the matching line there)."""
         super().__init__(id=id)
         self.store = store
+        self.detail_title = detail_title
         self._shown: list[Execution] = []
         self._words: list[str] = []
         self._columns: list[tuple[Column, int]] = []
         self._new_ids: set[str] = set()
         self._last_wanted: tuple[str, ...] = ()
-        self._palette: Palette | None = None  # worked out from the theme once, not once a row
 
     # What is shown --------------------------------------------------------------------------------------
 
@@ -115,7 +96,7 @@ class TriageTable(ScrollView, can_focus=True):
         positions = {execution.id: index for index, execution in enumerate(self._shown)}
         self.virtual_size = Size(self.size.width, len(self._shown) + 1)
         cursor = positions.get(keep, 0) if keep is not None else 0
-        self.set_reactive(TriageTable.cursor, min(cursor, max(len(self._shown) - 1, 0)))
+        self.set_reactive(CursorTable.cursor, min(cursor, max(len(self._shown) - 1, 0)))
         # Rows inserted above the top row push it down: scroll with it, unless the top of the list was in view.
         if old_top is not None and self.scroll_y > 0 and old_top in positions:
             self.scroll_to(y=positions[old_top], animate=False, immediate=True)
@@ -136,79 +117,42 @@ class TriageTable(ScrollView, can_focus=True):
 
     # Drawing ------------------------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._palette = None  # the theme changed
+    @property
+    def row_count(self) -> int:
+        return len(self._shown)
 
     def on_resize(self, event: events.Resize) -> None:
         self._columns = layout_columns(self.scrollable_content_region.width)
         self.virtual_size = Size(event.size.width, len(self._shown) + 1)
         self.call_after_refresh(self._rows_in_view_changed)
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        style = self.rich_style
+    def _layout(self, width: int) -> list[tuple[Column, int]]:
         if not self._columns:
             self._columns = layout_columns(width)
-        if y == 0:
-            header = header_text(self._columns)
-            return self._strip(header, width, style + self.get_component_rich_style("triage-table--header"))
-        index = int(self.scroll_y) + y - 1
-        if index >= len(self._shown):
-            return Strip.blank(width, style)
+        return self._columns
+
+    def header(self, width: int) -> Text:
+        line = header_text(self._layout(width))
+        if self.detail_title != "error":
+            line = Text(line.plain.replace("error", self.detail_title.ljust(5), 1), end="")
+        return line
+
+    def row(self, index: int, width: int, palette: Palette) -> Text:
         execution = self._shown[index]
-        if self._palette is None:
-            self._palette = palette_for(self.app)
-        cells = cell_texts(execution, self.store.facts(execution.id), self.store.failure(execution.id), self._palette)
+        cells = cell_texts(execution, self.store.facts(execution.id), self.store.failure(execution.id), palette)
         if execution.id in self._new_ids:  # arrived while watching: marked until the list is reloaded
             cells["status"].stylize("reverse")
-        line = row_text(cells, self._columns)
-        if index == self.cursor:
-            return self._strip(line, width, style + self.get_component_rich_style("triage-table--cursor"))
-        return self._strip(line, width, style)
-
-    def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        return text_strip(text, self.app.console, style, 0, width)
+        if self.store.opens_group(execution.id):  # a failure unlike any archived before it
+            cells["status"] = Text("✱", palette.warn + Style(bold=True, reverse=True))
+        return row_text(cells, self._layout(width))
 
     # Moving ----------------------------------------------------------------------------------------------
 
-    @property
-    def _page_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        top = int(self.scroll_y)
-        if new < top:
-            self.scroll_to(y=new, animate=False, immediate=True)
-        elif new >= top + self._page_rows:
-            self.scroll_to(y=new - self._page_rows + 1, animate=False, immediate=True)
-        else:  # the rows stay put: only the two lines whose highlight changed are drawn again
-            self.refresh_line(old + 1)
-            self.refresh_line(new + 1)
+    def cursor_moved(self) -> None:
         self._want_more_if_near_end()
 
-    def action_cursor(self, step: int) -> None:
-        if self._shown:
-            self.cursor = max(0, min(len(self._shown) - 1, self.cursor + step))
-
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * self._page_rows)
-
-    def action_jump(self, where: int) -> None:
-        if self._shown:
-            self.cursor = where % len(self._shown)
-
-    def action_select(self) -> None:
-        execution_id = self.highlighted_id()
-        if execution_id is not None:
-            self.post_message(self.Selected(execution_id))
-
-    def on_click(self, event: events.Click) -> None:
-        index = int(self.scroll_y) + event.y - 1
-        if event.y >= 1 and 0 <= index < len(self._shown):
-            if index == self.cursor:
-                self.action_select()
-            self.cursor = index
+    def selected(self, index: int) -> None:
+        self.post_message(self.Selected(self._shown[index].id))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
