@@ -155,7 +155,7 @@ class RizaApp(App[None]):
         if has_key and self.initial_id:
             self.session.trail.visit(self.initial_id)
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
-            await self.push_screen(self.execution_screen)
+            self.call_later(self.push_screen, self.execution_screen)
         else:
             await self.push_screen(self._list_screen())
         if has_key and self.watch_seconds and not self.offline:
