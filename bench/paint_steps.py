@@ -75,7 +75,7 @@ def run_riza(args: list[str]) -> None:
     import riza_tui.tui.app as app
     import riza_tui.tui.screens.execution as execution
 
-    mark("imports: the app (launch, models, client, screen)")
+    mark("imports done (riza-tui: launch, models, client, screen)")
     after(launch, "settings_for", "settings: flags, environment, config file")
     after(launch, "checked_keymap", "keymap checked")
     after(launch, "open_for_app", "archive opened")
@@ -96,7 +96,7 @@ def run_floor(args: list[str]) -> None:
     import httpx
     from textual.widgets import Static
 
-    mark("imports: textual.app, httpx, Static")
+    mark("imports done (riza-tui: launch, models, client, screen)")  # the floor's: textual.app, httpx, Static
     after(floor_app.FloorApp, "__init__", "app built (session, screen object)")
     after(httpx.AsyncClient, "__init__", "on_mount: theme, signals, client, feed")
     after(httpx.AsyncClient, "get", "response read")
