@@ -48,16 +48,17 @@ class Served:
 
 
 @contextmanager
-def served(records: list[dict[str, Any]] | None = None) -> Iterator[Served]:
+def served(records: list[dict[str, Any]] | None = None, *, access_log: Path | None = None) -> Iterator[Served]:
     """``riza-tui serve`` in a process of its own (so its memory and threads don't count against the
-    measured client), on a free loopback port, with ``records`` or the bundled data."""
-    with tempfile.TemporaryDirectory() as folder:
+    measured client), on a free loopback port, with ``records`` or the bundled data; its access log (one line
+    a request) goes to ``access_log`` if given."""
+    with tempfile.TemporaryDirectory() as folder, open(access_log or os.devnull, "w") as log:
         command = [sys.executable, "-m", "riza_tui", "serve", "--port", "0", "--api-key", API_KEY]
         if records is not None:
             data = Path(folder) / "executions.jsonl"
             data.write_text("".join(json.dumps(record) + "\n" for record in records))
             command += ["--data", str(data)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, cwd=ROOT)
         assert process.stdout is not None
         first_line = process.stdout.readline()
         found = re.search(r"http://[\d.]+:\d+", first_line)

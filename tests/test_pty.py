@@ -191,3 +191,17 @@ def test_nothing_is_written_while_idle(
         assert settled, "the app kept writing"
         assert quiet_for(parent, 2.0) == b"", "no cursor blink, spinner or timer writes while idle"
         quit_app(process, parent)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_key_typed_before_the_app_is_up_reaches_the_execution_screen(
+    server: EmbeddedServer, store: ServerData
+) -> None:
+    """The execution screen is pushed once Textual's start-up ends; a key typed ahead (while the process starts)
+    is not lost on the blank screen before it. Only the execution screen has ``?`` here: opened on an ID, the
+    app builds no list screen."""
+    with app_in_pty(server, store.records[0]["id"], size=(120, 40)) as (process, parent):
+        os.write(parent, b"?")
+        drawn = read_until(parent, b"One execution", time.monotonic() + 30)
+        assert b"riza-tui keys" in drawn and b"One execution" in drawn, "the help of the execution screen opened"
+        quit_app(process, parent)

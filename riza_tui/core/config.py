@@ -22,7 +22,6 @@ import json
 import os
 import re
 import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,6 +158,8 @@ def load_config(path: Path | None = None) -> Config:
     text = _read_config(path)
     if text is None:
         return Config()
+    import tomllib  # here: without a config file, a start need not import it (~2 ms)
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

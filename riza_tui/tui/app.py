@@ -146,7 +146,9 @@ class RizaApp(ArchiveRequests):
         if has_key and self.initial_id:
             self.session.trail.visit(self.initial_id)
             self.lookup(self.initial_id)  # the request is in flight while the screen is built
-            await self.push_screen(self.execution_screen)
+            # Pushed once Textual's start-up batch has ended: a frame rendered inside it is thrown away (~20 ms,
+            # and the highlighter started after it competed with the frame that was written; bench/first_paint).
+            self.call_later(self.push_screen, self.execution_screen)
         else:
             await self.push_screen(self._list_screen())
         if has_key and self.watch_seconds and not self.offline:
