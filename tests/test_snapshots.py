@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from riza_tui.api.settings import ClientSettings
+from riza_tui.core.archive import open_archive
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from tests.conftest import find, of_type, settle
+from tests.loopback import ScriptedServer
 
 CASES: dict[str, Callable[[dict[str, Any]], bool]] = {
     "script": lambda r: of_type("script")(r) and "KeyError" in r["details"]["response"]["stderr"],
@@ -73,3 +77,27 @@ def test_failing_line_marked(snap_compare: Any, make_app: Callable[..., RizaApp]
 
 def test_no_api_key(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
     assert snap_compare(make_app(api_key=None), terminal_size=(100, 30), run_before=settle)
+
+
+def _archived_app(server: ScriptedServer, tmp_path: Path) -> RizaApp:
+    archive = open_archive(server.url, None, path=tmp_path / "archive.db")
+    settings = ClientSettings(api_key=server.api_key, base_url=server.url)
+    return RizaApp(settings, archive=archive, server_label="test server")
+
+
+def test_failure_groups(snap_compare: Any, server: ScriptedServer, tmp_path: Path) -> None:
+    async def groups(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+
+    assert snap_compare(_archived_app(server, tmp_path), terminal_size=(140, 32), run_before=groups)
+
+
+def test_search_across_executions(snap_compare: Any, server: ScriptedServer, tmp_path: Path) -> None:
+    async def searched(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("i", "escape", "s", *"backoff", "enter")  # the groups screen syncs the archive first
+        await settle(pilot)
+
+    assert snap_compare(_archived_app(server, tmp_path), terminal_size=(140, 32), run_before=searched)
