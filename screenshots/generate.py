@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import riza_tui.core.formatting
+from riza_tui.api.client import RizaClient
 from riza_tui.api.settings import ClientSettings
+from riza_tui.core.archive import open_archive
+from riza_tui.core.sync import sync_archive
 from riza_tui.demo.generate import NEWEST
 from riza_tui.server.data import load_data
 from riza_tui.server.http import EmbeddedServer
@@ -37,6 +41,13 @@ def _failed_tool(record: Record) -> bool:
 
 
 Shot = tuple[str, tuple[int, int], Callable[[Record], bool] | None, tuple[str, ...]]
+# These need the archive: a copy of the sample data synced into a temporary one first.
+ARCHIVED_SHOTS: list[Shot] = [
+    ("groups", (150, 36), None, ("i",)),
+    ("group-executions", (150, 36), None, ("i", "enter")),
+    ("execution-in-its-group", (150, 36), None, ("i", "enter", "enter")),
+    ("archive-search", (150, 36), None, ("s", *"backoff", "enter")),
+]
 SHOTS: list[Shot] = [
     ("script", (160, 45), lambda r: _kind(r) == "script" and "KeyError" in r["details"]["response"]["stderr"], ()),
     (
@@ -60,10 +71,16 @@ SHOTS: list[Shot] = [
 
 
 async def _shoot(
-    server: EmbeddedServer, name: str, size: tuple[int, int], execution_id: str | None, keys: tuple[str, ...] = ()
+    server: EmbeddedServer,
+    name: str,
+    size: tuple[int, int],
+    execution_id: str | None,
+    keys: tuple[str, ...] = (),
+    archive_at: Path | None = None,
 ) -> Path:
     settings = ClientSettings(api_key=server.api_key, base_url=server.url)
-    app = RizaApp(settings, initial_id=execution_id, demo=True, server_label="demo data · 127.0.0.1")
+    archive = open_archive(server.url, None, path=archive_at) if archive_at is not None else None
+    app = RizaApp(settings, initial_id=execution_id, server_label="demo data · 127.0.0.1", archive=archive)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -96,15 +113,29 @@ def main() -> None:
     time.tzset()
     riza_tui.core.formatting.utc_now = lambda: NEWEST + timedelta(hours=16)
     store = load_data()
-    with EmbeddedServer(store) as server:
+    with EmbeddedServer(store) as server, tempfile.TemporaryDirectory() as folder:
         for name, size, predicate, keys in SHOTS:
             execution_id = next(r["id"] for r in store.records if predicate(r)) if predicate else None
             svg = asyncio.run(_shoot(server, name, size, execution_id, keys))
             _to_png(svg)
             print(f"wrote {svg.name}")
+        archived = Path(folder) / "archive.db"
+        asyncio.run(_fill(server, archived))
+        for name, size, _predicate, keys in ARCHIVED_SHOTS:
+            svg = asyncio.run(_shoot(server, name, size, None, keys, archived))
+            _to_png(svg)
+            print(f"wrote {svg.name}")
     error = asyncio.run(_error_shot())
     _to_png(error)
     print(f"wrote {error.name}")
+
+
+async def _fill(server: EmbeddedServer, path: Path) -> None:
+    """The sample data, synced into an archive as ``riza-tui sync --since all`` would."""
+    settings = ClientSettings(api_key=server.api_key, base_url=server.url)
+    with open_archive(server.url, None, path=path) as archive:
+        async with RizaClient(settings) as client:
+            await sync_archive(client, archive)
 
 
 async def _error_shot() -> Path:

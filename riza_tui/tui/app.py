@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
 from riza_tui.api.settings import ClientSettings, display_url
+from riza_tui.core import formatting
 from riza_tui.core.archive import Archive
 from riza_tui.core.archive_reader import ArchiveReader, ExecutionReader
 from riza_tui.core.history import LookupHistory
@@ -111,11 +113,21 @@ class RizaApp(ArchiveRequests):
             keymap=dict(keymap or {}),
             archive=archive,
         )
-        self.archive_feed = ArchiveFeed(self, self.session, lambda: self.client, self.broadcast, offline=self.offline)
+        self.archive_feed = ArchiveFeed(
+            self, self.session, lambda: self.client, self.broadcast, offline=self.offline, clock=self._clock
+        )
         # Installed, so that leaving a screen keeps it (its cursor, filter, scroll) for coming back.
         self.execution_screen = ExecutionScreen(self.session, leave=self.leave_execution)
         self.install_screen(self.execution_screen, "execution")
         self.list_screen: ListScreen | None = None
+
+    def _clock(self) -> datetime:
+        """What the archive's windows count back from: now, or for the demo its newest execution."""
+        if self.demo:
+            from riza_tui.demo.generate import NEWEST
+
+            return NEWEST
+        return formatting.utc_now()
 
     def _server_label(self, profile: str | None) -> str:
         """Where the data comes from: the profile and host (never the key)."""
@@ -288,7 +300,9 @@ class RizaApp(ArchiveRequests):
     def _start_feeds(self) -> ListFeed:
         """The workers' feeds for the client of now (at start, and again after a profile switch)."""
         assert self.client is not None
-        self.archive_feed = ArchiveFeed(self, self.session, lambda: self.client, self.broadcast, offline=self.offline)
+        self.archive_feed = ArchiveFeed(
+            self, self.session, lambda: self.client, self.broadcast, offline=self.offline, clock=self._clock
+        )
         if self.archive_feed.keeper is not None:  # whatever is still queued is written however the process ends
             on_final_exit(self.archive_feed.keeper.flush)
         self.feed = ListFeed(

@@ -47,13 +47,16 @@ class ArchiveFeed:
         deliver: Callable[[Message], None],
         *,
         offline: bool,
+        clock: Callable[[], datetime] = formatting.utc_now,
     ) -> None:
-        """``client``: the app's client now (it changes with the profile); ``deliver`` posts news to the screens."""
+        """``client``: the app's client now (it changes with the profile); ``deliver`` posts news to the screens;
+        ``clock``: what windows count back from (the demo's: its newest execution, so its week stays recent)."""
         self.app = app
         self.session = session
         self.client = client
         self.deliver = deliver
         self.offline = offline
+        self.clock = clock
         archive = session.archive
         keeping = archive is not None and not offline
         self.keeper = (
@@ -170,7 +173,7 @@ class ArchiveFeed:
         self.deliver(GroupsChanged())
 
     def _now(self) -> datetime:
-        return formatting.utc_now()
+        return self.clock()
 
     async def load_members(self, execution_ids: tuple[str, ...]) -> None:
         """A group's executions as list rows (with what their details say), into the session's members store."""
