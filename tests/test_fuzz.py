@@ -23,6 +23,7 @@ from riza_tui.core.view import build_view, shown_execution
 from riza_tui.safety.sanitize import sanitize
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
+from riza_tui.tui.messages import LookupRequested
 from riza_tui.tui.widgets.summary import SummaryStrip
 from riza_tui.tui.widgets.triage_table import TriageTable
 from tests.app_helpers import assert_terminal_safe, lookup_of, screen_is_encodable
@@ -96,7 +97,7 @@ async def render_each(executions: list[dict[str, Any]]) -> None:
             assert str(app.screen.query_one("#list-heading").render()).endswith(f"all {len(executions)} loaded")
             screen_is_encodable(app)
             for raw in executions:
-                app.lookup(FUZZED_ID, reload=True)
+                app.post_message(LookupRequested(FUZZED_ID, reload=True))
                 await settle(pilot)
                 state = lookup_of(app)
                 assert state.phase == "loaded", state.error
@@ -160,7 +161,7 @@ def test_broken_bodies_leave_the_app_running(bodies: list[bytes]) -> None:
             async with app.run_test(size=(100, 30)) as pilot:
                 await settle(pilot)
                 for _body in bodies:
-                    app.lookup(FUZZED_ID)
+                    app.post_message(LookupRequested(FUZZED_ID, reload=True))
                     await settle(pilot)
                     state = lookup_of(app)
                     assert state.phase in ("loaded", "failed")

@@ -161,3 +161,34 @@ async def test_the_incident_report_with_its_group_goes_to_the_clipboard(server: 
         await settle(pilot)
         assert app.clipboard is not None and "## Failure group" in app.clipboard
         assert "Copied the incident report" in toasts(app)
+
+
+async def test_a_window_with_nothing_archived_before_it_does_not_call_every_group_new(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    app = app_on(server, tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert " new" in heading(app, "#groups-heading"), "the last 7 days, with older runs archived: some are new"
+        await pilot.press("w")  # the last 30 days: the sample data's whole history, nothing archived before it
+        await settle(pilot)
+        text = heading(app, "#groups-heading")
+        assert "the last 30 days" in text and "nothing archived before the window" in text
+        rows = rendered_text(app.screen.query_one(GroupTable)).splitlines()[1:]
+        assert rows and not any(" new " in row for row in rows), "no group is marked new without history to tell"
+
+
+async def test_a_narrow_search_row_shows_what_matched(server: ScriptedServer, tmp_path: Path) -> None:
+    app = app_on(server, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Sync the archive")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s", *'stderr:"gave up on"', "enter")
+        await settle(pilot)
+        rows = table_rows(app)[1:]
+        assert rows and all("gave up on" in row for row in rows if row.strip()), "the match, not the line's start"

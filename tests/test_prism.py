@@ -31,6 +31,7 @@ from riza_tui.api.models import Execution
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.show import run_show
 from riza_tui.tui.app import RizaApp
+from riza_tui.tui.messages import LookupRequested
 from tests.app_helpers import assert_terminal_safe, lookup_of, screen_is_encodable
 from tests.conftest import settle
 from tests.fuzz_strategies import SPEC_PATH
@@ -159,7 +160,7 @@ async def test_app_survives_random_executions(prism_url: str) -> None:
         await settle(pilot)
         screen_is_encodable(app)
         for number in range(APP_LOOKUPS):
-            app.lookup(f"exec_prism_{number}")
+            app.post_message(LookupRequested(f"exec_prism_{number}"))
             await settle(pilot)
             state = lookup_of(app)
             assert state.phase == "loaded", state.error

@@ -159,6 +159,7 @@ def test_columns_fill_the_width_and_keep_the_essentials(width: int) -> None:
     assert dict((column.key, size) for column, size in columns)["id"] >= 31, "IDs are never cut"
     if width >= 160:
         assert {"type", "tool", "age"} <= set(keys)
+        assert dict((column.key, size) for column, size in columns)["error"] >= 40, "the error line is the point"
 
 
 def test_trail_goes_back_and_forward_like_a_browser() -> None:

@@ -72,6 +72,7 @@ class GroupsView:
     loading: bool = False
     error: str = ""
     counted_at: datetime | None = None
+    history_before: bool = True  # the archive holds executions from before the window: "new" can be told
 
     @property
     def window_name(self) -> str:

@@ -45,6 +45,7 @@ from riza_tui.tui.messages import (
     LookupRequested,
     WatchToggled,
 )
+from riza_tui.tui.profile_switch import ProfileSwitching
 from riza_tui.tui.screens.execution import ExecutionScreen
 from riza_tui.tui.terminal import exit_cleanly_on_signals, on_final_exit, tolerate_invalid_input
 
@@ -66,7 +67,7 @@ def _riza_commands() -> type[Provider]:
     return RizaCommands
 
 
-class RizaApp(ArchiveRequests):
+class RizaApp(ArchiveRequests, ProfileSwitching):
     CSS_PATH = "app.tcss"
     TITLE = "riza-tui"
     BINDINGS: ClassVar[list[BindingType]] = bindings("app")
@@ -258,45 +259,6 @@ class RizaApp(ArchiveRequests):
         if self.feed is not None:
             self.feed.toggle_watch(self.watch_seconds or DEFAULT_WATCH_SECONDS)
 
-    # Profiles -----------------------------------------------------------------------------------------
-
-    def profile_names(self) -> list[str]:
-        """The profiles of the config file, for the palette (none when the file is missing or broken)."""
-        from riza_tui.core.config import ConfigError, load_config
-
-        try:
-            return sorted(load_config().profiles)
-        except ConfigError:
-            return []
-
-    async def action_switch_profile(self, name: str) -> None:
-        """Reconnect with another profile's URL and key: the list and store start again, nothing is mixed."""
-        from riza_tui.core.config import ConfigError, profile_settings
-
-        try:  # in a thread: a key command may take seconds, and the UI keeps drawing and answering meanwhile
-            settings = await asyncio.to_thread(profile_settings, name, timeout=self.settings.timeout)
-        except ConfigError as error:
-            self.notify(f"Cannot switch to {one_line(name)}: {one_line(str(error))}", severity="error", markup=False)
-            return
-        for group in ("lookup", "details", "watch", "list", "sync", "groups", "search-archive"):
-            self.workers.cancel_group(self, group)
-        if self.client is not None:
-            await self.client.aclose()
-        self.settings = settings
-        self.client = RizaClient(settings)
-        self.session.reconnect(Connection(self._server_label(name), has_key=bool(settings.api_key), profile=name))
-        await self._switch_archive(settings.base_url, name)
-        feed = self._start_feeds()
-        self.show_list()
-        list_screen = self._list_screen()
-        list_screen.reconnected()
-        if self.execution_screen.built:
-            self.execution_screen.reconnected()
-        if settings.api_key:
-            feed.load_first_page()
-            self.tell_list(ListChanged())
-        self.notify(f"Switched to profile {one_line(name)}", markup=False)
-
     def _start_feeds(self) -> ListFeed:
         """The workers' feeds for the client of now (at start, and again after a profile switch)."""
         assert self.client is not None
@@ -314,22 +276,6 @@ class RizaApp(ArchiveRequests):
             opened_groups=self.archive_feed.opened_groups,
         )
         return self.feed
-
-    async def _switch_archive(self, base_url: str, profile: str) -> None:
-        """Another server, another archive: the last one's executions are never shown as this one's."""
-        from riza_tui.core.archive import DEFAULT_MAX_BYTES, ArchiveUnavailable, open_archive
-
-        old = self.session.archive
-        if old is None:
-            return  # switched off (--no-archive, archive = false): it stays off
-        await asyncio.to_thread(self.archive_feed.write_now)
-        old.close()
-        try:
-            limit = old.max_bytes or DEFAULT_MAX_BYTES
-            self.session.archive = await asyncio.to_thread(open_archive, base_url, profile, max_bytes=limit)
-        except ArchiveUnavailable as error:
-            self.session.archive = None
-            self.notify(f"{one_line(str(error))}; going on without it", title="No archive", severity="warning")
 
     # Workers ------------------------------------------------------------------------------------------
 

@@ -20,13 +20,13 @@ from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError, server_unreachable
 from riza_tui.api.models import Fetched
 from riza_tui.core import formatting
-from riza_tui.core.archive import ArchiveUnavailable
+from riza_tui.core.archive import Archive, ArchiveUnavailable
 from riza_tui.core.archive_keeper import ArchiveKeeper
 from riza_tui.core.session import SearchView, Session
 from riza_tui.core.store import ExecutionStore
 from riza_tui.core.triage import RowFacts
 from riza_tui.safety.sanitize import one_line
-from riza_tui.tui.messages import GroupsChanged, LookupChanged, MembersChanged, SearchChanged, SyncChanged
+from riza_tui.tui.messages import GroupHintChanged, GroupsChanged, MembersChanged, SearchChanged, SyncChanged
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,6 +36,24 @@ if TYPE_CHECKING:
 ARCHIVE_FLUSH_SECONDS = 0.5  # what arrives within this is written in one transaction
 SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 SEARCH_PAGE = 100
+MATCH_LEAD = 12  # a match this far into its line (past its indent) is shown from its start, after "…"
+
+
+def archived_before(archive: Archive, since: datetime | None) -> bool:
+    """Whether the archive holds an execution from before ``since``: without one, every group is "new"."""
+    if since is None:
+        return True
+    oldest = archive.stats().oldest
+    started = formatting.parse_timestamp(oldest) if oldest else None
+    return started is not None and started < since
+
+
+def around_match(line: str, start: int) -> str:
+    """The line, or from its match on: a narrow match column (24 cells at 80 wide) still shows what matched."""
+    indent = len(line) - len(line.lstrip())
+    if start - indent <= MATCH_LEAD:
+        return line.strip()
+    return "…" + line[start:].rstrip()
 
 
 class ArchiveFeed:
@@ -166,6 +184,7 @@ class ArchiveFeed:
         since = now - timedelta(hours=hours) if hours is not None else None
         try:
             view.groups = await asyncio.to_thread(groups, archive, since=since, now=now)
+            view.history_before = await asyncio.to_thread(archived_before, archive, since)
             view.error = ""
         except ArchiveUnavailable as error:
             view.error = one_line(str(error))
@@ -204,7 +223,7 @@ class ArchiveFeed:
             return
         if group is not None and group.count > 1:
             self.session.group_hints[execution.id] = group
-            self.deliver(LookupChanged())
+            self.deliver(GroupHintChanged(execution.id))
 
     # Search across executions -------------------------------------------------------------------------
 
@@ -241,7 +260,7 @@ class ArchiveFeed:
         rows = self.session.search_rows
         rows.append_rows([hit.summary.execution() for hit in hits])
         for hit in hits:
-            matched = f"{hit.field}:{hit.line_number}  {one_line(hit.line.strip())}"
+            matched = f"{hit.field}:{hit.line_number}  {one_line(around_match(hit.line, hit.match[0]))}"
             rows.learn_facts(hit.id, RowFacts(hit.summary.facts.kind, hit.summary.facts.tool_id, matched))
         self.deliver(SearchChanged())
 

@@ -78,6 +78,14 @@ class LookupChanged(Message):
     """``session.lookup`` changed: loading, loaded, failed or cancelled."""
 
 
+class GroupHintChanged(Message):
+    """``session.group_hints`` learnt the group of ``execution_id``: its summary says how many share it."""
+
+    def __init__(self, execution_id: str) -> None:
+        super().__init__()
+        self.execution_id = execution_id
+
+
 class ListChanged(Message):
     """The session's list rows or paging state changed; ``new_ids`` are executions watch mode just found."""
 

@@ -39,14 +39,16 @@ def _age(moment: datetime, now: datetime) -> str:
     return relative_age(moment, now).replace(" ago", "")
 
 
-def group_cells(group: FailureGroup, now: datetime, buckets: int, palette: Palette) -> dict[str, Text]:
+def group_cells(
+    group: FailureGroup, now: datetime, buckets: int, palette: Palette, *, mark_new: bool = True
+) -> dict[str, Text]:
     return {
         "runs": Text(f"{group.count:,}", palette.fail),
         "when": Text(sparkline(group.histogram(buckets)), palette.fail),
         "first seen": Text(_age(group.first_seen, now), "dim"),
         "last seen": Text(_age(group.last_seen, now)),
         "what failed": Text(one_line(group.affected), palette.kind),
-        "": Text("new", palette.warn) if group.new_in_window else Text(""),
+        "": Text("new", palette.warn) if mark_new and group.new_in_window else Text(""),
         "error": Text(one_line(group.error)),
     }
 

@@ -25,25 +25,36 @@ class Column:
     key: str
     title: str
     minimum: int
-    preferred: int
     drop_order: int  # higher goes first when the width is short; 0 never goes
     right: bool = False
 
 
 COLUMNS = [
-    Column("status", "", 1, 1, 0),
-    Column("started", "started", 12, 12, 3),
-    Column("age", "age", 8, 10, 5),
-    Column("id", "id", 31, 31, 0),
-    Column("language", "language", 6, 10, 2),
-    Column("duration", "took", 6, 8, 4, right=True),
-    Column("exit", "exit", 9, 29, 0),
-    Column("type", "type", 8, 8, 6),
-    Column("tool", "tool", 12, 31, 7),
-    Column("error", "error", 24, 60, 1),
+    Column("status", "", 1, 0),
+    Column("started", "started", 12, 3),
+    Column("age", "age", 8, 5),
+    Column("id", "id", 31, 0),
+    Column("language", "language", 6, 2),
+    Column("duration", "took", 6, 4, right=True),
+    Column("exit", "exit", 9, 0),
+    Column("type", "type", 8, 6),
+    Column("tool", "tool", 12, 7),
+    Column("error", "error", 24, 1),
 ]
-# Who gets width beyond the minimum first; the error line then takes whatever is left.
-GROW_ORDER = ["id", "exit", "language", "duration", "age", "error", "type", "tool"]
+# Who gets width beyond the minimum first, and up to how much: the common exit texts ("124 (timed out)") and
+# then the error line come before the rare long exit text, the type and the tool; the error line then takes
+# whatever is left. (Growing the exit column first left a 160-wide list 24 cells of error line.)
+GROW_STEPS = [
+    ("id", 31),
+    ("language", 10),
+    ("duration", 8),
+    ("exit", 15),
+    ("error", 60),
+    ("age", 10),
+    ("exit", 29),
+    ("type", 8),
+    ("tool", 31),
+]
 GAP = 1
 
 
@@ -61,9 +72,9 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     widths = {column.key: column.minimum for column in shown}
     spare = width - needed()
     by_key = {column.key: column for column in shown}
-    for key in GROW_ORDER:
+    for key, target in GROW_STEPS:
         if key in by_key and spare > 0:
-            grow = min(spare, by_key[key].preferred - widths[key])
+            grow = max(min(spare, target - widths[key]), 0)
             widths[key] += grow
             spare -= grow
     if "error" in widths:

@@ -22,6 +22,7 @@ from riza_tui.core.session import LookupState
 from riza_tui.safety.sanitize import one_line, safe_text
 from riza_tui.tui.keys import bindings
 from riza_tui.tui.messages import (
+    GroupHintChanged,
     GroupOfWanted,
     IncidentReportWanted,
     LastGoodWanted,
@@ -99,6 +100,11 @@ class ExecutionScreen(Screen[None]):
 
     def on_lookup_changed(self, _message: LookupChanged) -> None:
         self.state = self.session.lookup
+
+    def on_group_hint_changed(self, message: GroupHintChanged) -> None:
+        """The state is the same (its redraw would end a pane search): only the summary learns its group."""
+        if self.built and self.state is not None and self.state.execution_id == message.execution_id:
+            self._draw()
 
     def watch_state(self, old: LookupState | None, new: LookupState | None) -> None:
         if (old and old.execution_id) != (new and new.execution_id):

@@ -56,7 +56,7 @@ class GroupsScreen(Screen[None]):
     def _draw(self) -> None:
         view = self.session.groups
         if view.counted_at is not None:
-            self.query_one(GroupTable).show_groups(view.groups, view.counted_at)
+            self.query_one(GroupTable).show_groups(view.groups, view.counted_at, mark_new=view.history_before)
         self._draw_heading()
 
     def _draw_heading(self) -> None:
@@ -67,7 +67,9 @@ class GroupsScreen(Screen[None]):
             failures = sum(group.count for group in view.groups)
             new = sum(1 for group in view.groups if group.new_in_window)
             text.append(f" · {len(view.groups):,} group{'s' if len(view.groups) != 1 else ''}, {failures:,} failures")
-            if new:
+            if not view.history_before:
+                text.append(" · nothing archived before the window to tell new groups from old", "dim")
+            elif new:
                 text.append(f" · {new:,} new", palette.warn)
         if self.session.sync_note:
             text.append(f" · {self.session.sync_note}", "dim")

@@ -24,9 +24,12 @@ class GroupTable(CursorTable):
         super().__init__(id=id)
         self.groups: list[FailureGroup] = []
         self.now: datetime | None = None
+        self.mark_new = True
 
-    def show_groups(self, groups: list[FailureGroup], now: datetime) -> None:
-        """New counts: the cursor stays on its group when it is still there."""
+    def show_groups(self, groups: list[FailureGroup], now: datetime, *, mark_new: bool = True) -> None:
+        """New counts: the cursor stays on its group when it is still there. ``mark_new``: the archive reaches
+        back before the window, so a group first seen inside it is new."""
+        self.mark_new = mark_new
         on = self.highlighted.signature if self.highlighted is not None else None
         self.groups, self.now = groups, now
         positions = {group.signature: index for index, group in enumerate(groups)}
@@ -49,7 +52,7 @@ class GroupTable(CursorTable):
         columns = shown_columns(width)
         buckets = dict(columns).get("when", 16)
         now = self.now or self.groups[index].window_end
-        return row_text(group_cells(self.groups[index], now, buckets, palette), columns)
+        return row_text(group_cells(self.groups[index], now, buckets, palette, mark_new=self.mark_new), columns)
 
     def selected(self, index: int) -> None:
         self.post_message(self.Selected(self.groups[index]))
