@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from textual import events
 from textual.command import CommandList
 from textual.content import Content
 from textual.geometry import Region
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -138,3 +140,14 @@ class Arrivals:
             event.clear()
             await event.wait()
             await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` into whatever has focus as a terminal delivers a paste or a fast typist's keys: one real
+    key event per character, in order, in one burst, then the app is waited on once. (``Pilot.press`` waits
+    for the process to go idle after every key, ~80 ms each: typing an ID took 2.5 s of a test.)"""
+    for character in text:
+        event = events.Key(character if character.isalnum() else _character_to_key(character), character)
+        event.set_sender(pilot.app)
+        pilot.app.post_message(event)
+    await pilot.pause()

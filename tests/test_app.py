@@ -29,6 +29,7 @@ from tests.app_helpers import (
     rendered_text,
     summary_of,
     title_of,
+    type_text,
 )
 from tests.conftest import find, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
@@ -112,7 +113,9 @@ async def start_slow_lookup(pilot: Pilot[None], server: ScriptedServer) -> Fault
     """Begin a lookup the server holds until the test releases it, and return once it is in flight."""
     held = server.hold("/v1/executions/exec_slow")
     await settle(pilot)
-    await pilot.press("ctrl+l", *"exec_slow", "enter")
+    await pilot.press("ctrl+l")
+    await type_text(pilot, "exec_slow")
+    await pilot.press("enter")
     await asyncio.to_thread(held.arrived.wait, 10)
     await pilot.pause()
     return held

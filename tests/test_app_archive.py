@@ -27,6 +27,7 @@ from tests.app_helpers import (
     summary_of,
     table_rows,
     toasts,
+    type_text,
 )
 from tests.archive_helpers import CANARIES, canary_records, files_of, locked, readable
 from tests.conftest import settle
@@ -90,7 +91,9 @@ async def test_offline_reads_only_the_archive_with_the_server_gone(tmp_path: Pat
         await pilot.press("j", "enter")
         await settle(pilot)
         assert records[1]["id"] in summary_of(app) and "archived copy" in summary_of(app)
-        await pilot.press("ctrl+l", *"exec_not_archived", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, "exec_not_archived")
+        await pilot.press("enter")
         await settle(pilot)
         assert body(app) == "error" and "not in the archive" in rendered_text(app.screen.query_one("#error-message"))
 
@@ -103,7 +106,9 @@ async def test_a_server_that_cannot_answer_offers_the_archived_copy(tmp_path: Pa
         settings = ClientSettings(api_key="k", base_url=server.url, max_retries=0)
     app = app_with(settings, archive)  # the server is gone now
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.press("ctrl+l", *record["id"], "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, record["id"])
+        await pilot.press("enter")
         await settle(pilot)
         assert body(app) == "detail" and record["id"] in summary_of(app)
         assert "archived copy, kept" in summary_of(app), "marked as the archived copy, with its age"
@@ -150,7 +155,8 @@ async def test_the_palette_syncs_the_last_day_with_a_few_progress_lines(
     arrivals = Arrivals()
     async with app.run_test(size=WIDE, message_hook=arrivals, notifications=True) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"Sync the archive")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Sync the archive")
         await settle(pilot)
         assert any("Sync the archive: the last day" in hit for hit in palette_hits(app))
         await pilot.press("enter")
@@ -169,7 +175,8 @@ async def test_the_filter_matches_what_every_archived_row_says(
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         server.requests.clear()
-        await pilot.press("slash", *"KeyError")
+        await pilot.press("slash")
+        await type_text(pilot, "KeyError")
         await settle(pilot)
         table = app.screen.query_one(TriageTable)
         loaded = [row.id for row in app.session.store.rows]

@@ -10,7 +10,7 @@ from textual.widgets import ContentSwitcher, Static
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.text_view import TextView
-from tests.app_helpers import lookup_of
+from tests.app_helpers import lookup_of, type_text
 from tests.conftest import pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -58,7 +58,9 @@ async def test_error_kinds(
         assert expected in message and "exec_broken" in message
         assert hint in message
         assert app.is_running
-        await pilot.press("ctrl+l", *"exec_next", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, "exec_next")
+        await pilot.press("enter")
         await settle(pilot)
         assert lookup_of(app).execution_id == "exec_next", "the app keeps taking lookups after an error"
 
@@ -125,7 +127,9 @@ async def test_invalid_id_is_refused_without_a_request(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         before = len(server.requests)
-        await pilot.press("ctrl+l", *"..", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, "..")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Invalid execution ID" in error_message(app)
         assert len(server.requests) == before

@@ -17,7 +17,7 @@ from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.screens.diff import DiffScreen
 from riza_tui.tui.widgets.text_view import TextView
-from tests.app_helpers import body, pane, press_and_settle, toasts
+from tests.app_helpers import body, pane, press_and_settle, toasts, type_text
 from tests.conftest import Record, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
 
@@ -87,7 +87,9 @@ async def test_mark_and_d_compare_in_the_app_both_layouts(make_app: Callable[...
         async with app.run_test(size=(140, 50)) as pilot:
             await settle(pilot)
             await press_and_settle(pilot, "m")
-            await pilot.press("ctrl+l", *"exec_bad", "enter")
+            await pilot.press("ctrl+l")
+            await type_text(pilot, "exec_bad")
+            await pilot.press("enter")
             await settle(pilot)
             await press_and_settle(pilot, "d")
             assert isinstance(app.screen, DiffScreen)
@@ -143,7 +145,7 @@ async def test_palette_compares_a_failed_tool_run_with_its_last_good_run(
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"last good")
+        await type_text(pilot, "last good")
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

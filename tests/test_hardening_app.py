@@ -19,7 +19,7 @@ from riza_tui.tui.render.colors import NO_COLOR_PALETTE, palette_for
 from riza_tui.tui.widgets.summary import SummaryStrip
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, body, lookup_of, pane, screen_text, summary_of, title_of, toasts
+from tests.app_helpers import WIDE, body, lookup_of, pane, screen_text, summary_of, title_of, toasts, type_text
 from tests.conftest import find, function_details, of_type, pane_lines, settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -93,7 +93,9 @@ async def test_revealing_is_for_one_execution(make_app: Callable[..., RizaApp], 
         await pilot.press("s")
         await settle(pilot)
         assert "REVEALED" in summary_of(app)
-        await pilot.press("ctrl+l", *second["id"], "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, second["id"])
+        await pilot.press("enter")
         await settle(pilot)
         assert lookup_of(app).execution_id == second["id"]
         assert "masked (s to reveal)" in summary_of(app) and "REVEALED" not in summary_of(app)
@@ -106,7 +108,9 @@ async def test_back_during_a_lookup_cancels_it(
     app = make_app(store.records[0]["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+l", *"exec_late", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, "exec_late")
+        await pilot.press("enter")
         await asyncio.to_thread(held.arrived.wait, 10)
         pane(app, "stdout").focus()
         await pilot.pause()
@@ -158,7 +162,9 @@ async def test_deep_output_and_a_recursion_bomb_are_shown(
         await settle(pilot)
         assert body(app) == "detail"
         assert '"bottom"' in pane(app, "output").shown_text()
-        await pilot.press("ctrl+l", *"exec_bomb", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, "exec_bomb")
+        await pilot.press("enter")
         await settle(pilot)
         assert "exec_deep" in summary_of(app), "the summary of the execution is shown"
         assert "too deep to read whole" in summary_of(app)
@@ -245,6 +251,8 @@ async def test_edge_values_in_the_list_and_the_detail_view() -> None:
             assert "exec_huge_exit" in shown and "exec_year_9999" in shown
             for record in records:
                 execution_id = str(record["id"])
-                await pilot.press("ctrl+l", *execution_id, "enter")
+                await pilot.press("ctrl+l")
+                await type_text(pilot, execution_id)
+                await pilot.press("enter")
                 await settle(pilot)
                 assert execution_id in summary_of(app) and body(app) == "raw"

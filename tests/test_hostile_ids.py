@@ -44,7 +44,7 @@ def test_hostile_ids_never_reach_the_terminal_on_any_screen_or_input() -> None:
         # Each step waits for something only its destination draws: a lone ESC followed too soon by a key
         # would be read as alt+key (or ESC [ as the start of a sequence).
         steps = [
-            (b"\r", b"ValueError"),  # Enter: the first row opens, its id goes into the lookup bar
+            (b"\r", b"Secrets"),  # Enter: the first row opens (its key bar), its id goes into the lookup bar
             (b"m", b"Marked"),
             (b"b", b"Recent executions"),  # back to the list
             (b"j\r", b"Raw JSON"),  # the second one

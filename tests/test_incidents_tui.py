@@ -19,7 +19,7 @@ from riza_tui.tui.screens.search import SearchScreen
 from riza_tui.tui.widgets.group_table import GroupTable
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, list_heading, palette_hits, rendered_text, summary_of, table_rows, toasts
+from tests.app_helpers import WIDE, list_heading, palette_hits, rendered_text, summary_of, table_rows, toasts, type_text
 from tests.conftest import script_record, settle
 from tests.loopback import ScriptedServer
 
@@ -90,17 +90,21 @@ async def test_search_finds_substrings_and_opens_the_pane_that_matched(
     app = app_on(server, tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"Sync the archive")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Sync the archive")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*'"unterminated', "enter")
+        await type_text(pilot, '"unterminated')
+        await pilot.press("enter")
         await settle(pilot)
         assert "unterminated" in heading(app, "#search-heading").lower(), "a query that cannot be searched says why"
-        await pilot.press("ctrl+a", "ctrl+k", *"stderr:backoff", "enter")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "stderr:backoff")
+        await pilot.press("enter")
         await settle(pilot)
         hits = app.screen.query_one(TriageTable).shown
         expected = [r["id"] for r in store.records if "backoff" in str((r.get("details") or {}).get("response"))]
@@ -124,7 +128,8 @@ async def test_watch_marks_a_failure_that_starts_a_new_group(store: ServerData, 
         app = app_on(moving, tmp_path)
         async with app.run_test(size=WIDE, notifications=True) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+p", *"Sync the archive")
+            await pilot.press("ctrl+p")
+            await type_text(pilot, "Sync the archive")
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
@@ -154,7 +159,8 @@ async def test_the_incident_report_with_its_group_goes_to_the_clipboard(server: 
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("ctrl+p", *"incident report")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "incident report")
         await settle(pilot)
         assert any("Copy the incident report" in hit for hit in palette_hits(app))
         await pilot.press("enter")
@@ -184,11 +190,14 @@ async def test_a_narrow_search_row_shows_what_matched(server: ScriptedServer, tm
     app = app_on(server, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p", *"Sync the archive")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Sync the archive")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("s", *'stderr:"gave up on"', "enter")
+        await pilot.press("s")
+        await type_text(pilot, 'stderr:"gave up on"')
+        await pilot.press("enter")
         await settle(pilot)
         rows = table_rows(app)[1:]
         assert rows and all("gave up on" in row for row in rows if row.strip()), "the match, not the line's start"

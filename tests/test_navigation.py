@@ -9,7 +9,7 @@ from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.key_bar import KeyBar
 from riza_tui.tui.widgets.lookup_bar import LookupBar
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, body, focused_recent_list, list_heading, press_and_settle, summary_of
+from tests.app_helpers import WIDE, body, focused_recent_list, list_heading, press_and_settle, summary_of, type_text
 from tests.conftest import settle
 from tests.loopback import Fault, ScriptedServer
 
@@ -25,7 +25,9 @@ async def test_typed_lookup_and_recent_list(make_app: Callable[..., RizaApp], st
         assert recent.shown[0].id == store.records[0]["id"]
         assert list_heading(app).endswith("100 loaded · more below")
         target = store.records[3]["id"]
-        await pilot.press("ctrl+l", *f"  {target} ", "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, f"  {target} ")
+        await pilot.press("enter")
         await settle(pilot)
         assert target in summary_of(app)
         assert app.screen.query_one(LookupBar).value == target, "surrounding spaces are dropped"
@@ -93,7 +95,8 @@ async def test_key_bar_shows_the_keys_that_work_now_and_takes_clicks(
         assert str(app.screen.query_one(KeyBar).render()).split() == ["^l", "Lookup", "^p", "Commands"], (
             "while typing an ID, letters are text, not keys"
         )
-        await pilot.press(*store.records[0]["id"], "enter")
+        await type_text(pilot, store.records[0]["id"])
+        await pilot.press("enter")
         await settle(pilot)
         keys = str(app.screen.query_one(KeyBar).render())
         assert "Raw JSON" in keys and "Secrets" in keys and "Failures" not in keys

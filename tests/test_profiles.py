@@ -14,7 +14,7 @@ from riza_tui.cli.main import main
 from riza_tui.core.config import ConfigError, load_config, resolve_settings
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
-from tests.app_helpers import list_heading
+from tests.app_helpers import list_heading, type_text
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
 
@@ -105,7 +105,8 @@ async def test_header_names_profile_and_host_and_the_palette_switches(
             await settle(pilot)
             header = str(app.screen.query_one("#server").render())
             assert header == "first · 127.0.0.1:1" and "test-key" not in header
-            await pilot.press("ctrl+p", *"switch profile")
+            await pilot.press("ctrl+p")
+            await type_text(pilot, "switch profile")
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()

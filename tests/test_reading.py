@@ -13,7 +13,7 @@ from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
 from riza_tui.tui.widgets.search_bar import SearchBar
 from riza_tui.tui.widgets.text_view import TextView
-from tests.app_helpers import WIDE, pane, press_and_settle, screen_text, title_of
+from tests.app_helpers import WIDE, pane, press_and_settle, screen_text, title_of, type_text
 from tests.conftest import Record, find, pane_lines, script_record, settle
 from tests.loopback import ScriptedServer
 
@@ -164,7 +164,8 @@ async def search_big_stdout(settings: ClientSettings, size: int) -> None:
             await settle(pilot)
             stdout = pane(app, "stdout")
             assert app.focused is stdout
-            await pilot.press("slash", *"needle")
+            await pilot.press("slash")
+            await type_text(pilot, "needle")
             await pilot.press("enter", "n", "n")  # keys go on being answered while the search runs
             await settle(pilot)
             matches = stdout.matches
@@ -193,7 +194,8 @@ async def test_search_a_small_pane_highlights_and_counts(make_app: Callable[...,
     app = make_app(record["id"])
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"charge")
+        await pilot.press("slash")
+        await type_text(pilot, "charge")
         await settle(pilot)
         stderr = pane(app, "stderr")
         assert stderr.matches is not None and stderr.matches.status() == "1/1"

@@ -26,7 +26,7 @@ from riza_tui.tui.widgets.key_bar import KeyBar
 from riza_tui.tui.widgets.lookup_bar import LookupBar
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, list_heading, palette_hits, pane, rendered_text, summary_of
+from tests.app_helpers import WIDE, list_heading, palette_hits, pane, rendered_text, summary_of, type_text
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
 
@@ -41,7 +41,8 @@ async def test_typing_an_id_on_the_first_screen_looks_it_up(
         await pilot.press("j", "j")
         table = app.screen.query_one(TriageTable)
         assert table.highlighted_id() == store.records[2]["id"], "the list's own keys still work"
-        await pilot.press(*wanted, "enter")
+        await type_text(pilot, wanted)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ExecutionScreen)
         assert wanted in summary_of(app), "the typed ID was looked up, not the row under the cursor"
@@ -53,7 +54,9 @@ async def test_list_and_execution_are_separate_screens_and_going_back_keeps_the_
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"python", "enter", "down", "down")
+        await pilot.press("slash")
+        await type_text(pilot, "python")
+        await pilot.press("enter", "down", "down")
         await settle(pilot)
         list_screen = app.screen
         table = list_screen.query_one(TriageTable)
@@ -129,7 +132,8 @@ async def test_a_remapped_key_works_and_shows_in_the_key_bar_help_and_palette(
         help_text = rendered_text(app.screen.query_one("#help-keys"))
         help_lines = [line for line in help_text.splitlines() if "failures only / all" in line]
         assert help_lines and help_lines[0].split()[0] == "F", "the help shows the key as remapped"
-        await pilot.press("escape", "ctrl+p", *"Failures")
+        await pilot.press("escape", "ctrl+p")
+        await type_text(pilot, "Failures")
         await settle(pilot)
         hits = palette_hits(app)
         assert any("Failures only: toggle" in hit and "(F)" in hit for hit in hits), hits

@@ -13,6 +13,7 @@ from riza_tui.api.settings import ClientSettings
 from riza_tui.core.archive import open_archive
 from riza_tui.server.data import ServerData
 from riza_tui.tui.app import RizaApp
+from tests.app_helpers import type_text
 from tests.conftest import find, of_type, settle
 from tests.loopback import ScriptedServer
 
@@ -53,7 +54,8 @@ def test_list_as_a_triage_table(size: tuple[int, int], snap_compare: Any, make_a
 def test_list_filtered(snap_compare: Any, make_app: Callable[..., RizaApp]) -> None:
     async def filtered(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("slash", *"error")
+        await pilot.press("slash")
+        await type_text(pilot, "error")
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(120, 30), run_before=filtered)
@@ -64,7 +66,9 @@ def test_search_with_matches(snap_compare: Any, make_app: Callable[..., RizaApp]
 
     async def searched(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("shift+tab", "slash", *"polling", "enter", "n")
+        await pilot.press("shift+tab", "slash")
+        await type_text(pilot, "polling")
+        await pilot.press("enter", "n")
         await settle(pilot)
 
     assert snap_compare(make_app(record["id"]), terminal_size=(120, 40), run_before=searched)
@@ -97,7 +101,9 @@ def test_failure_groups(snap_compare: Any, server: ScriptedServer, tmp_path: Pat
 def test_search_across_executions(snap_compare: Any, server: ScriptedServer, tmp_path: Path) -> None:
     async def searched(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.press("i", "escape", "s", *"backoff", "enter")  # the groups screen syncs the archive first
+        await pilot.press("i", "escape", "s")  # the groups screen syncs the archive first
+        await type_text(pilot, "backoff")
+        await pilot.press("enter")
         await settle(pilot)
 
     assert snap_compare(_archived_app(server, tmp_path), terminal_size=(140, 32), run_before=searched)

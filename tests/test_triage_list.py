@@ -23,6 +23,7 @@ from tests.app_helpers import (
     summary_of,
     table_rows,
     toasts,
+    type_text,
 )
 from tests.conftest import settle
 from tests.loopback import ScriptedServer
@@ -60,7 +61,8 @@ async def test_error_line_and_exit_meaning_for_an_out_of_memory_kill(
     app = make_app()
     async with app.run_test(size=TALL) as pilot:
         table = await focused_recent_list(app, pilot)
-        await pilot.press("slash", *"137")
+        await pilot.press("slash")
+        await type_text(pilot, "137")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -135,7 +137,8 @@ async def test_filter_as_you_type_escape_clears_and_f_stays(
         await pilot.press("f")
         await settle(pilot)
         failures = len(table.shown)
-        await pilot.press("slash", *"ruby")
+        await pilot.press("slash")
+        await type_text(pilot, "ruby")
         await settle(pilot)
         assert table.shown and all(execution.language == "ruby" for execution in table.shown)
         assert all(execution.exit_code != 0 for execution in table.shown), "f stays under the filter"
@@ -186,7 +189,9 @@ async def test_back_and_forward_between_opened_executions(
     app = make_app(first)
     async with app.run_test(size=TALL) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+l", *second, "enter")
+        await pilot.press("ctrl+l")
+        await type_text(pilot, second)
+        await pilot.press("enter")
         await settle(pilot)
         requests = len(server.requests)
         await press_and_settle(pilot, "left_square_bracket")
@@ -218,7 +223,8 @@ async def test_history_suggests_and_persists_across_runs(make_app: Callable[...,
     again = make_app()
     async with again.run_test(size=TALL) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+l", *target[:12])
+        await pilot.press("ctrl+l")
+        await type_text(pilot, target[:12])
         await settle(pilot)
         lookup = again.screen.query_one(LookupBar)
         assert lookup.render_line(0).text.strip() == target, "the rest of the ID is suggested from the last run"

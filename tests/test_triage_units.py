@@ -13,7 +13,7 @@ from riza_tui.core.ids import extract_execution_id
 from riza_tui.core.store import ExecutionStore
 from riza_tui.core.trail import Trail
 from riza_tui.core.triage import error_line, exit_meaning, failing_line
-from riza_tui.tui.render.table_columns import layout_columns
+from riza_tui.tui.render.table_columns import exit_width, layout_columns
 from riza_tui.tui.render.text_search import Matches, compile_query, scan
 from riza_tui.tui.render.text_wrap import WrapMap
 
@@ -160,6 +160,12 @@ def test_columns_fill_the_width_and_keep_the_essentials(width: int) -> None:
     if width >= 160:
         assert {"type", "tool", "age"} <= set(keys)
         assert dict((column.key, size) for column, size in columns)["error"] >= 40, "the error line is the point"
+
+
+@pytest.mark.parametrize(("exit_codes", "wanted"), [([0], 9), ([0, 1, 124], 15), ([0, 137], 29), ([2**40], 13)])
+def test_the_exit_column_is_as_wide_as_its_longest_text(exit_codes: list[int], wanted: int) -> None:
+    widths = {column.key: size for column, size in layout_columns(200, exit_width(exit_codes))}
+    assert widths["exit"] == wanted and widths["error"] >= 32
 
 
 def test_trail_goes_back_and_forward_like_a_browser() -> None:

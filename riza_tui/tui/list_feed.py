@@ -114,6 +114,8 @@ class ListFeed:
             listing.error = "the server sent a page already listed; paging stopped (r reloads)"
         if starting_after is not None:
             self._cursors_seen.add(starting_after)
+        if added and self.session.list_filter:  # a filter pulls in pages: what their rows say is wanted too
+            self.facts_for_filter()
         self.deliver(ListChanged())
 
     # Details of the rows on screen --------------------------------------------------------------------

@@ -6,6 +6,7 @@ rather than squeezing every one, and a wide terminal gives the error line everyt
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,25 +42,32 @@ COLUMNS = [
     Column("tool", "tool", 12, 7),
     Column("error", "error", 24, 1),
 ]
-# Who gets width beyond the minimum first, and up to how much: the common exit texts ("124 (timed out)") and
-# then the error line come before the rare long exit text, the type and the tool; the error line then takes
-# whatever is left. (Growing the exit column first left a 160-wide list 24 cells of error line.)
+# Who gets width beyond the minimum first, and up to how much; the exit column grows to the longest exit text
+# of the rows shown (``exit_width``: "0", "124 (timed out)", "137 (killed — out of memory?)"), and the error
+# line then takes whatever is left. (An exit column always 29 wide left a 160-wide list 24 cells of error.)
 GROW_STEPS = [
     ("id", 31),
     ("language", 10),
     ("duration", 8),
-    ("exit", 15),
+    ("exit", 0),
     ("error", 60),
     ("age", 10),
-    ("exit", 29),
     ("type", 8),
     ("tool", 31),
 ]
+EXIT_WIDTHS = (9, 29)  # the exit column's least and most width
 GAP = 1
 
 
-def layout_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns shown at ``width`` cells, each with its width, filling the width exactly."""
+def exit_width(exit_codes: Iterable[int]) -> int:
+    """How wide the exit column wants to be for rows with these exit codes."""
+    low, high = EXIT_WIDTHS
+    return min(max((cell_len(exit_text(code)) for code in set(exit_codes)), default=low), high)
+
+
+def layout_columns(width: int, exit_cells: int = EXIT_WIDTHS[0]) -> list[tuple[Column, int]]:
+    """The columns shown at ``width`` cells, each with its width, filling the width exactly; ``exit_cells``: what
+    the exit column grows to (:func:`exit_width`)."""
     shown = list(COLUMNS)
 
     def needed() -> int:
@@ -74,7 +82,7 @@ def layout_columns(width: int) -> list[tuple[Column, int]]:
     by_key = {column.key: column for column in shown}
     for key, target in GROW_STEPS:
         if key in by_key and spare > 0:
-            grow = max(min(spare, target - widths[key]), 0)
+            grow = max(min(spare, (exit_cells if key == "exit" else target) - widths[key]), 0)
             widths[key] += grow
             spare -= grow
     if "error" in widths:

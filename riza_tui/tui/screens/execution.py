@@ -85,6 +85,7 @@ class ExecutionScreen(Screen[None]):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
         self._draw()
         self.focus_result()
+        self._take_pending_search()
 
     def reconnected(self) -> None:
         """Another profile: the header names the new server."""
@@ -117,9 +118,14 @@ class ExecutionScreen(Screen[None]):
         self._draw()
         if new is not None and new.phase in ("loaded", "failed"):
             self.focus_result()
-        if new is not None and new.phase == "loaded" and self.session.pending_search is not None:
-            self._search_where_it_matched(*self.session.pending_search)
+        self._take_pending_search()
+
+    def _take_pending_search(self) -> None:
+        """Opened from a search hit: once loaded (before or after this screen was built), search its pane."""
+        state, pending = self.state, self.session.pending_search
+        if state is not None and state.phase == "loaded" and pending is not None:
             self.session.pending_search = None
+            self._search_where_it_matched(*pending)
 
     def _search_where_it_matched(self, pane_name: str, text: str) -> None:
         """Opened from a search hit: the pane that matched, searched for what matched."""

@@ -66,6 +66,7 @@ class ListScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.built = False  # composed and mounted: the news handlers have widgets to draw on
+        self._typing = False  # a character typed on the table is on its way to the lookup bar
 
     def compose(self) -> ComposeResult:
         yield TopBar(history=self.session.history, server_label=self.session.connection.label)
@@ -82,6 +83,7 @@ class ListScreen(Screen[None]):
         if self.app.return_code is not None:  # exiting before it was built (stdin at its end): nothing to set up
             return
         self.built = True
+        self.table.take_key = self._key_at_table
         box = self.query_one(FilterBox)
         box.value = self.session.list_filter
         box.display = bool(self.session.list_filter)
@@ -265,24 +267,28 @@ class ListScreen(Screen[None]):
             if not event.value:
                 event.input.display = False
 
-    def on_key(self, event: events.Key) -> None:
+    def _key_at_table(self, event: events.Key) -> bool:
         """The first screen invites typing an ID: a printable key that is no list key starts the lookup bar with
         that character (IDs begin with ``exec_``), so typing an ID and Enter looks it up.
 
-        The character goes to the app's queue, not straight to the lookup bar: a list key pressed just before it
-        in the same burst (``/`` then ``exec``) is resolved by the app when its event gets there, and the
-        characters after it must follow it, into the filter box it opened."""
-        if self.focused is not self.table or not event.is_printable or event.character is None:
-            return
-        if any(binding.key == event.key for _node, binding, _on, _tip in self.active_bindings.values()):
-            return
-        event.stop()
-        event.prevent_default()
-        self.app.post_message(CharacterTyped(event.character))
+        Keys come in bursts (a fast typist over SSH, a paste without bracketed paste), and Textual hands each
+        to the widget focused when the app read it, resolving list keys only once the key has bubbled back up
+        to the app. So the character is posted to this screen, to bubble up behind the keys before it (``/``
+        then ``exec`` filters for "exec"); and once typing has begun, or focus has left the table, a printable
+        key is a character, list key or not (an ID holds ``G`` and ``W``)."""
+        if not event.is_printable or event.character is None:
+            return False  # Enter, Escape…: resolved by the app against the focus of then, as they should be
+        if self.focused is self.table and not self._typing:
+            if any(binding.key == event.key for _node, binding, _on, _tip in self.active_bindings.values()):
+                return False
+            self._typing = True
+        self.post_message(CharacterTyped(event.character))
+        return True
 
     def take_typed(self, character: str) -> None:
         """A character typed on the list that no key took: into the input that has focus by now (a filter the
         key before it opened), else it starts the lookup bar."""
+        self._typing = False
         if isinstance(self.focused, Input):
             self.focused.insert_text_at_cursor(character)
             return

@@ -8,6 +8,8 @@ page ahead; the app fetches them and tells the table when each is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -18,8 +20,10 @@ from riza_tui.api.models import Execution
 from riza_tui.core.store import ExecutionStore
 from riza_tui.tui.render.colors import Palette
 from riza_tui.tui.render.table_columns import (
+    EXIT_WIDTHS,
     Column,
     cell_texts,
+    exit_width,
     header_text,
     layout_columns,
     matches_filter,
@@ -57,9 +61,13 @@ class TriageTable(CursorTable):
         super().__init__(id=id)
         self.store = store
         self.detail_title = detail_title
+        # Set by a screen that takes some keys before they act on the table (typing an ID on the list): True
+        # when it took the key.
+        self.take_key: Callable[[events.Key], bool] | None = None
         self._shown: list[Execution] = []
         self._words: list[str] = []
         self._columns: list[tuple[Column, int]] = []
+        self._exit_cells = EXIT_WIDTHS[0]  # the exit column's width wanted by the rows shown
         self._new_ids: set[str] = set()
         self._last_wanted: tuple[str, ...] = ()
 
@@ -93,6 +101,9 @@ class TriageTable(CursorTable):
         if self._words:
             rows = [row for row in rows if matches_filter(row, self.store.facts(row.id), self._words)]
         self._shown = list(rows)
+        wanted = exit_width(row.exit_code for row in self._shown)
+        if wanted != self._exit_cells:
+            self._exit_cells, self._columns = wanted, []
         positions = {execution.id: index for index, execution in enumerate(self._shown)}
         self.virtual_size = Size(self.size.width, len(self._shown) + 1)
         cursor = positions.get(keep, 0) if keep is not None else 0
@@ -115,6 +126,11 @@ class TriageTable(CursorTable):
             if self._shown[index].id == execution_id:
                 self.refresh_line(index + 1)
 
+    def on_key(self, event: events.Key) -> None:
+        if self.take_key is not None and self.take_key(event):
+            event.stop()
+            event.prevent_default()
+
     # Drawing ------------------------------------------------------------------------------------------
 
     @property
@@ -122,13 +138,13 @@ class TriageTable(CursorTable):
         return len(self._shown)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._columns = layout_columns(self.scrollable_content_region.width)
+        self._columns = layout_columns(self.scrollable_content_region.width, self._exit_cells)
         self.virtual_size = Size(event.size.width, len(self._shown) + 1)
         self.call_after_refresh(self._rows_in_view_changed)
 
     def _layout(self, width: int) -> list[tuple[Column, int]]:
         if not self._columns:
-            self._columns = layout_columns(width)
+            self._columns = layout_columns(width, self._exit_cells)
         return self._columns
 
     def header(self, width: int) -> Text:
