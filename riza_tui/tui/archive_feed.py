@@ -205,7 +205,7 @@ class ArchiveFeed:
                 rows = []
             members.replace_rows([row.execution() for row in rows])
             for row in rows:
-                members.learn_facts(row.id, RowFacts(row.facts.kind, row.facts.tool_id, row.facts.error))
+                members.learn_facts(row.id, row.facts)
         self.deliver(MembersChanged())
 
     async def group_hint(self, fetched: Fetched) -> None:

@@ -19,7 +19,6 @@ from riza_tui.core.archive import ArchiveUnavailable
 from riza_tui.core.archive_reader import ExecutionReader
 from riza_tui.core.formatting import parse_timestamp
 from riza_tui.core.session import Session
-from riza_tui.core.triage import RowFacts
 from riza_tui.safety.errors import masked_error, safe_error_message
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.messages import ExecutionStored, ListChanged, WatchChanged
@@ -155,7 +154,7 @@ class ListFeed:
         finally:
             self._archive_pending.difference_update(execution_ids)
         for execution_id, known in facts.items():
-            self.session.store.learn_facts(execution_id, RowFacts(known.kind, known.tool_id, known.error))
+            self.session.store.learn_facts(execution_id, known)
             self.deliver(ExecutionStored(execution_id))
         self._fetch([execution_id for execution_id in execution_ids if execution_id not in facts])
 

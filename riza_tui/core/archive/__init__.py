@@ -15,7 +15,6 @@ Threads: see :mod:`riza_tui.core.archive.store` (two connections, each behind a 
 from riza_tui.core.archive.errors import ArchiveMissing, ArchiveUnavailable
 from riza_tui.core.archive.location import DEMO_SERVER, archive_path, server_identity
 from riza_tui.core.archive.opening import open_archive, open_read_only
-from riza_tui.core.archive.records import ExecutionFacts
 from riza_tui.core.archive.results import ArchivedExecution, ArchivedSummary, ArchiveStats, SyncNote
 from riza_tui.core.archive.store import Archive
 from riza_tui.core.sizes import DEFAULT_MAX_BYTES, parse_size
@@ -29,7 +28,6 @@ __all__ = [
     "ArchiveUnavailable",
     "ArchivedExecution",
     "ArchivedSummary",
-    "ExecutionFacts",
     "SyncNote",
     "archive_path",
     "open_archive",

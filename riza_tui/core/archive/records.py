@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from riza_tui.core.formatting import parse_timestamp
-from riza_tui.core.triage import error_line
+from riza_tui.core.triage import RowFacts, error_line
 from riza_tui.safety.mask import mask_execution
 
 COMPRESSION_LEVEL = 1
@@ -45,16 +45,6 @@ INSERT_ROW = INSERT_NEW_ROW.replace("INSERT", "INSERT OR REPLACE", 1)
 
 class NotAnExecution(ValueError):
     """A record without the summary fields every execution has; it is not archived."""
-
-
-@dataclass(frozen=True)
-class ExecutionFacts:
-    """What the triage table shows of a row once its details are known; ``kind`` is "none" without details.
-    The same values as ``tui.render.table_columns.row_facts`` (the error line made one safe line there)."""
-
-    kind: str
-    tool_id: str
-    error: str
 
 
 @dataclass(frozen=True)
@@ -118,11 +108,11 @@ def _result(details: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def facts_of(raw: dict[str, Any]) -> ExecutionFacts:
+def facts_of(raw: dict[str, Any]) -> RowFacts:
     """Kind, tool and error line, read from the JSON as sent (no model validation: it copies every string)."""
     details = raw.get("details")
     if not isinstance(details, dict):
-        return ExecutionFacts("none", "", "")
+        return RowFacts("none", "", "")
     kind = details.get("type")
     kind = kind if isinstance(kind, str) and kind else "unknown"
     tool_id = details.get("tool_id", "") if kind == "tool" else ""
@@ -131,7 +121,7 @@ def facts_of(raw: dict[str, Any]) -> ExecutionFacts:
     if result is not None and (raw.get("exit_code") != 0 or result.get("exit_code") != 0):
         stderr, stdout = result.get("stderr"), result.get("stdout")
         error = error_line(stderr if isinstance(stderr, str) else "", stdout if isinstance(stdout, str) else "")
-    return ExecutionFacts(kind, tool_id if isinstance(tool_id, str) else "", error[:MAX_ERROR_LINE])
+    return RowFacts(kind, tool_id if isinstance(tool_id, str) else "", error[:MAX_ERROR_LINE])
 
 
 def _check_summary(raw: Any) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from riza_tui.api.models import Execution, Fetched
-from riza_tui.core.archive.records import ExecutionFacts
+from riza_tui.core.triage import RowFacts
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ArchivedSummary:
     """A row of a list: the execution as a list page carries it (no details), and what its details said."""
 
     item: dict[str, Any]
-    facts: ExecutionFacts
+    facts: RowFacts
     archived_at: datetime
     started_us: int
 

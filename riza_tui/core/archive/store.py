@@ -36,7 +36,6 @@ from riza_tui.core.archive.location import file_bytes
 from riza_tui.core.archive.records import (
     EPOCH,
     MICROSECOND,
-    ExecutionFacts,
     NotAnExecution,
     body_bytes,
     list_item,
@@ -51,6 +50,7 @@ from riza_tui.core.archive.results import (
 )
 from riza_tui.core.archive.text_index import upkeep
 from riza_tui.core.archive.writes import Prepared, prepare, write
+from riza_tui.core.triage import RowFacts
 from riza_tui.safety.sanitize import one_line
 
 IDS_PER_QUERY = 500
@@ -63,7 +63,7 @@ def summary_of(row: tuple[Any, ...]) -> ArchivedSummary:
     """A row of :data:`SUMMARY_COLUMNS` as a list row."""
     head, kind, tool_id, error, at, started, execution_id, *summary = row
     return ArchivedSummary(
-        list_item(head, execution_id, *summary), ExecutionFacts(kind or "none", tool_id, one_line(error)), moment(at),
+        list_item(head, execution_id, *summary), RowFacts(kind or "none", tool_id, one_line(error)), moment(at),
         started,
     )  # fmt: skip
 
@@ -292,11 +292,11 @@ class Archive:
         found = {summary.id: summary for summary in map(summary_of, self._select_ids(SUMMARY_COLUMNS, wanted))}
         return [found[execution_id] for execution_id in wanted if execution_id in found]
 
-    def row_facts(self, ids: Iterable[str]) -> dict[str, ExecutionFacts]:
+    def row_facts(self, ids: Iterable[str]) -> dict[str, RowFacts]:
         """Type, tool and error line (one safe line) of each archived one of ``ids``, so the triage table can
         fill its rows without a request."""
         return {
-            row[0]: ExecutionFacts(row[1] or "none", row[2], one_line(row[3]))
+            row[0]: RowFacts(row[1] or "none", row[2], one_line(row[3]))
             for row in self._select_ids("id, kind, tool_id, error", ids)
         }
 
