@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -204,4 +205,22 @@ def test_a_key_typed_before_the_app_is_up_reaches_the_execution_screen(
         os.write(parent, b"?")
         drawn = read_until(parent, b"One execution", time.monotonic() + 30)
         assert b"riza-tui keys" in drawn and b"One execution" in drawn, "the help of the execution screen opened"
+        quit_app(process, parent)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_the_demo_offline_reads_its_archive_and_starts_no_server(server: EmbeddedServer, tmp_path: Path) -> None:
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    synced = subprocess.run(
+        [sys.executable, "-m", "riza_tui", "sync", "--demo", "--since", "2000-01-01"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert synced.returncode == 0, synced.stderr
+    with app_in_pty(server, "--demo", "--offline", size=(140, 30), env=env) as (process, parent):
+        drawn = read_until(parent, b"newest", time.monotonic() + 30)
+        assert b"offline \xc2\xb7 archive of demo data \xc2\xb7 newest" in drawn, visible(drawn)
+        assert b"127.0.0.1" not in drawn, "no demo server was started"
         quit_app(process, parent)

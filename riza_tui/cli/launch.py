@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 def launch_app(options: argparse.Namespace) -> int:
     from riza_tui.tui.app import RizaApp  # here, so that show and serve start without Textual
 
+    if options.offline:  # --demo --offline: the demo's archive, with no server started
+        return _launch_offline(options)
     if options.demo:
         from riza_tui.server.demo import demo_server
 
@@ -38,8 +40,6 @@ def launch_app(options: argparse.Namespace) -> int:
                 archive_problem=problem,
             )
             return run_to_exit(app)
-    if options.offline:
-        return _launch_offline(options)
     try:
         settings = settings_for(options)
         keymap = checked_keymap(options.config)
@@ -67,7 +67,7 @@ def _launch_offline(options: argparse.Namespace) -> int:
         return usage_error("--offline reads the archive: drop --no-archive")
     try:
         archive, server = open_for_reading(options)
-        label = offline_label(archive, server)
+        label = offline_label(archive, "demo data" if options.demo else server)
         keymap = checked_keymap(options.config) if getattr(options, "config", None) else {}
     except (ConfigError, SettingsError) as error:
         return usage_error(one_line(str(error)))
@@ -77,9 +77,10 @@ def _launch_offline(options: argparse.Namespace) -> int:
     app = RizaApp(
         ClientSettings(),
         initial_id=options.execution_id,
+        demo=bool(options.demo),  # the demo's windows count back from its newest execution
         server_label=label,
-        profile=options.profile_name,
-        theme=options.config.theme if options.config else None,
+        profile=getattr(options, "profile_name", None),  # (the demo's archive has none)
+        theme=options.config.theme if getattr(options, "config", None) else None,
         keymap=keymap,
         archive=archive,
         offline=True,
