@@ -3,8 +3,8 @@ groups screen's first paint, each against a floor measured in the same run.
 
 Two archives are built once each, through ``Archive.put_many`` in batches of 500 as write-through writes them
 (masking, signatures, the FTS5 trigram index), newest first as a sync writes, from executions drawn like the
-demo's (its scripts, functions, tools and recurring outbreaks, plus a long tail of one-off problems), one
-every few seconds over the six days before now, so that the TUI's default window (7 days) holds them all:
+demo's (bench/incidents_data.py: its scripts, functions, tools and recurring outbreaks, plus a long tail of
+one-off problems), evenly over the six days before now, so that the TUI's default window (7 days) holds all:
 200,000 executions with a request id in 5 of them (search), and 100,000 failures with a success for every
 ten (groups). ``--quick``: 20,000 and 10,000. Every figure of a table is a median of runs taken in turn
 with its floor, so the machine's load falls on both.
@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bench.common import ROOT, median, table
+from bench.incidents_data import drawn, planted
 from bench.incidents_pty import key_in_pty
-from bench.search_index import RARE, RARE_COUNT, at_random_progress
+from bench.search_index import RARE, RARE_COUNT
 
 SUCCESS_SHARE = 1 / 11  # the failures archive: a success for every ten failures, for the last good runs
 BATCH = 500
-SPAN = timedelta(days=6)
 BASE_URL = "http://127.0.0.1:9"  # the server the archives belong to; never reached (everything is offline)
 MAX_BYTES = 50 * 1024**3  # nothing evicted while building
 COMMON = "import"
@@ -43,7 +43,6 @@ SEARCH_GOAL = 20.0  # grep -F / the archive's answer, rare term
 GROUPS_GOAL = 0.5  # seconds
 SEARCH_RUNS, GROUP_RUNS, COMMAND_RUNS, PAINT_RUNS = 15, 7, 5, 5
 SAMPLE = 2_000  # executions whose preparation alone is timed
-TAIL = 1_000  # one-off problems: as many signatures of a few runs each
 WEEK = timedelta(days=7)
 
 
@@ -51,69 +50,6 @@ def scale() -> tuple[int, int]:
     """Executions of the search archive, failures of the other; read when run (``--quick`` is set after the
     benchmarks are imported)."""
     return (20_000, 10_000) if os.environ.get("RIZA_BENCH_QUICK") else (200_000, 100_000)
-
-
-def one_off(rng: random.Random) -> tuple[str, dict[str, Any]]:
-    """A failure from a long tail of rare problems (a section missing from a config), each its own signature:
-    a real archive has hundreds of small groups beside its few outbreaks, and each group costs lookups."""
-    from riza_tui.demo.scripts import script_run
-
-    number = rng.randrange(TAIL)
-    name = "".join(chr(97 + number // 26**power % 26) for power in (2, 1, 0))
-    code = (
-        f'import sys\n\n\ndef load_{name}(text):\n    raise ValueError(f"{name} section is not configured")\n\n\n'
-        f"load_{name}(sys.stdin.read())\n"
-    )
-    stderr = (
-        f'Traceback (most recent call last):\n  File "/src/main.py", line 8, in <module>\n    load_{name}(sys.stdin'
-        f'.read())\n  File "/src/main.py", line 5, in load_{name}\n    raise ValueError(f"{name} section is not '
-        f'configured")\nValueError: {name} section is not configured\n'
-    )
-    return script_run("python", code, "", stderr, 1, stdin="{}")
-
-
-def catalogue() -> tuple[list[Callable[[random.Random], Any]], list[int]]:
-    """The demo's makers with their weights (as bench/search_index.py draws them), and the long tail."""
-    from riza_tui.demo import functions, incidents, scripts
-
-    chosen = {**scripts.TEMPLATES, **functions.TEMPLATES}
-    makers: list[Callable[[random.Random], Any]] = [maker for maker, _ in chosen.values()]
-    weights = [weight for _, weight in chosen.values()]
-    for outbreak in incidents.OUTBREAKS:
-        makers.append(partial(at_random_progress, outbreak.maker))
-        weights.append(2)
-    return [*makers, one_off], [*weights, 1]
-
-
-def drawn(count: int, seed: int, *, success_share: float | None = None) -> Iterator[dict[str, Any]]:
-    """``count`` executions as the API sends them, newest first, evenly over :data:`SPAN` back from now; with
-    ``success_share``, each is drawn again until it is a success or a failure in that proportion."""
-    from riza_tui.demo import generate
-
-    rng = random.Random(seed)
-    makers, weights = catalogue()
-    newest = datetime.now(UTC).replace(microsecond=0)
-    step = SPAN / count
-    for number in range(count):
-        failure = None if success_share is None else rng.random() >= success_share
-        while True:
-            record = generate.record(rng, newest, *rng.choices(makers, weights)[0](rng))
-            if failure is None or (record["exit_code"] != 0) == failure:
-                break
-        started = newest - number * step
-        record["started_at"] = started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        yield record
-
-
-def planted(records: Iterator[dict[str, Any]], count: int) -> Iterator[dict[str, Any]]:
-    """The rare request id, as an alert quotes it, in the stderr of :data:`RARE_COUNT` of them."""
-    chosen = set(random.Random(17).sample(range(count), RARE_COUNT))
-    for number, record in enumerate(records):
-        if number in chosen:
-            details = record["details"]
-            result = details["response"] if details["type"] == "script" else details["response"]["execution"]
-            result["stderr"] = result.get("stderr", "") + f"upstream failed: request_id={RARE}\n"
-        yield record
 
 
 @dataclass
@@ -149,12 +85,15 @@ def build(path: Path, records: Iterator[dict[str, Any]], jsonl: TextIO | None = 
 
 
 def alternated(calls: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
-    """Median seconds of each call, the calls taken in turn (after one untimed round)."""
+    """Median seconds of each call, the calls taken in turn (after one untimed round), in a shuffled order
+    each round: what runs right after a ``grep`` process finds the CPU's caches cold, so no call always does."""
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for attempt in range(runs + 1):
-        for name, call in calls.items():
+        order = list(calls)
+        random.Random(attempt).shuffle(order)
+        for name in order:
             started = time.perf_counter()
-            call()
+            calls[name]()
             if attempt:
                 samples[name].append(time.perf_counter() - started)
     return {name: median(times) for name, times in samples.items()}
@@ -326,6 +265,26 @@ def build_row(label: str, built: Built) -> list[object]:
     ]  # fmt: skip
 
 
+FIRST_COUNT = """
+import sys, time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from riza_tui.core.archive import open_archive
+from riza_tui.core.groups import groups
+with open_archive(sys.argv[2], None, path=Path(sys.argv[1]), read_only=True) as archive:
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    groups(archive, since=now - timedelta(days=7), now=now)
+    print(time.perf_counter() - started)
+"""
+
+
+def first_count(path: Path) -> float:
+    """Seconds of ``groups()`` the first time a process calls it (nothing of the file in SQLite's cache yet)."""
+    done = subprocess.run([sys.executable, "-c", FIRST_COUNT, str(path), BASE_URL], capture_output=True, text=True)
+    return float(done.stdout.strip())
+
+
 def paint_figures(built: Built, failures: int, folder: Path) -> str:
     """``riza-tui --offline --archive FILE`` on a 120x40 pty: the list drawn, then ``i``, then the groups."""
     compileall.compile_dir(ROOT / "riza_tui", quiet=1)  # as pip install does
@@ -339,10 +298,12 @@ def paint_figures(built: Built, failures: int, folder: Path) -> str:
             samples["key"].append(timing.key_to_second)
             samples["total"].append(timing.second)
     floor = median(samples["list"])
+    first = median([first_count(built.path) for _ in range(PAINT_RUNS)])
     rows = [
         ["floor: process start to the list drawn (its newest row)", floor, "1.00x"],
         ["`i` pressed then, to the groups drawn (heading counted, table filled)", median(samples["key"]),
          f"{median(samples['key']) / floor:.2f}x"],
+        ["of which: groups(), the first call of a fresh process (as the TUI's)", first, f"{first / floor:.2f}x"],
         ["process start to the groups drawn (list, key, groups)", median(samples["total"]),
          f"{median(samples['total']) / floor:.2f}x"],
     ]  # fmt: skip
