@@ -4,8 +4,8 @@ What the on-call engineer asks of an error: is it a one-off or an outbreak, how 
 when, is it still happening, what was the last good run before it started. UI-free; every function reads the
 archive (signatures are stored and indexed when an execution is written) and may raise ArchiveUnavailable::
 
-    groups(archive, since=..., now=...)   # list[FailureGroup], most recent first: one scan of the window's
-                                          # failures (~0.2 s for 100,000) and a few lookups per group
+    groups(archive, since=..., now=...)   # list[FailureGroup], most recent first: one read of the window's
+                                          # failures (~0.1 s for 100,000) and a few lookups per group
     group_of(archive, execution_id)       # FailureGroup | None, over the whole archive: its members only
     opened_groups(archive, ids)           # the ids whose failure is the first of its group (watch mode)
 
@@ -14,6 +14,7 @@ Rows an older riza-tui wrote are grouped once :meth:`Archive.catch_up` has given
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -109,19 +110,49 @@ def groups(archive: Archive, *, since: datetime | None = None, now: datetime | N
     return archive.run_read(lambda reader: _groups(reader, low, since, end))
 
 
+# A window's failures, a row per signature: its members' start times and ids (``id`` joined by a character no
+# execution id holds; one that does is read on its own). One row per group instead of one per failure: the
+# covering index is read in ~25 ms for 100,000 failures, where making a Python row of each took ~250 ms.
+MEMBERS = (
+    "SELECT signature, count(*), group_concat(started_us), group_concat(id, char(31)) FROM executions"
+    " WHERE signature IS NOT NULL"
+)
+SEPARATOR = "\x1f"
+
+
 def _groups(reader: sqlite3.Connection, low: int | None, since: datetime | None, end: datetime) -> list[FailureGroup]:
-    query = "SELECT signature, started_us, id FROM executions WHERE signature IS NOT NULL"
-    params: tuple[object, ...] = ()
-    if low is not None:
-        query += " AND started_us >= ?"
-        params = (low,)
-    members: dict[str, tuple[list[int], list[str]]] = {}
-    for signature, started, execution_id in reader.execute(query + " ORDER BY started_us DESC, id DESC", params):
-        times, ids = members.setdefault(signature, ([], []))
-        times.append(started)
-        ids.append(execution_id)
-    found = [_group(reader, signature, times, ids, since, end) for signature, (times, ids) in members.items()]
+    window, params = ("", ()) if low is None else (" AND started_us >= ?", (low,))
+    found = []
+    for signature, count, times, ids in reader.execute(f"{MEMBERS}{window} GROUP BY signature", params).fetchall():
+        started, members = _members(reader, signature, count, times, ids, window, params)
+        found.append(_group(reader, signature, started, members, since, end))
     return sorted(found, key=lambda group: (group.started_us[0], group.latest_id), reverse=True)
+
+
+def _members(
+    reader: sqlite3.Connection,
+    signature: str,
+    count: int,
+    times: str,
+    ids: str,
+    window: str,
+    params: tuple[object, ...],
+) -> tuple[list[int], list[str]]:
+    """A group's members' start times and ids, newest first. ``group_concat`` promises no order: they come
+    as the index was read, oldest first, and are sorted when they do not (or two started in the same
+    microsecond)."""
+    split = ids.split(SEPARATOR)
+    if len(split) == count:
+        started = [int(value) for value in times.split(",")]
+        if all(map(operator.lt, started, started[1:])):
+            return started[::-1], split[::-1]
+        pairs = sorted(zip(started, split, strict=True), reverse=True)
+    else:
+        pairs = reader.execute(
+            f"SELECT started_us, id FROM executions WHERE signature = ?{window} ORDER BY started_us DESC, id DESC",
+            (signature, *params),
+        ).fetchall()
+    return [int(pair[0]) for pair in pairs], [str(pair[1]) for pair in pairs]
 
 
 def _group(

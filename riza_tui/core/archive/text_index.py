@@ -45,6 +45,11 @@ GARBAGE_SHARE = 0.2
 # Room the index's merges need at times beside the garbage: kept free, the file stays within its limit.
 MERGE_ROOM = 0.2
 MIN_MERGE_PAGES = 64
+# Segments of a level merged into one once there are this many (FTS5's default is 4), so that a term is looked
+# up in fewer of them. Measured on 200,000 executions written 500 a transaction: 10 segments instead of 14, a
+# rare term counted in 0.9 ms instead of 2.0; the price, ~100 µs more an execution written (put_many 556 µs
+# against 460, alternated on 100,000).
+AUTOMERGE = 2
 UNAVAILABLE = (
     "search needs SQLite's FTS5 with the trigram tokenizer (SQLite 3.34 or later); this Python's sqlite3 is "
     f"SQLite {sqlite3.sqlite_version} without it, so nothing archived is indexed"
@@ -96,10 +101,12 @@ def prepare(connection: sqlite3.Connection) -> bool:
     current = str(SEARCH_TEXT_VERSION)
     present = exists(connection)
     if present and meta_value(connection, "search_text_version") == current:
+        tune(connection)
         return True
     if present:
         connection.execute(f"DROP TABLE {TABLE}")
     connection.execute(CREATE)
+    tune(connection)
     connection.execute("UPDATE executions SET indexed = 0 WHERE indexed != 0")
     set_meta(connection, "search_text_version", current)
     set_meta(connection, "caught_up", None)
@@ -108,13 +115,28 @@ def prepare(connection: sqlite3.Connection) -> bool:
     return True
 
 
+def tune(connection: sqlite3.Connection) -> None:
+    """FTS5 merges a level's segments once :data:`AUTOMERGE` of them are there (its default is 4), so a term
+    is looked up in fewer segments; kept in the index's own config table, so set once per file."""
+    row = connection.execute(f"SELECT v FROM {TABLE}_config WHERE k = 'automerge'").fetchone()
+    if row is None or row[0] != AUTOMERGE:
+        connection.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('automerge', ?)", (AUTOMERGE,))
+
+
 def add(connection: sqlite3.Connection, entries: Sequence[tuple[int, Mapping[str, str]]]) -> None:
-    connection.executemany(INSERT, ((seq, *(fields[name] for name in FIELDS)) for seq, fields in entries))
+    """Index entries, in ascending rowid order whatever the order given: FTS5 writes what it holds in memory
+    out as a new segment whenever a rowid is lower than the one before, so entries given newest first (as a
+    sync writes) made a segment of each execution for its merges to take in again (measured on 20,000
+    executions, 500 a transaction: put_many 1.4x slower, a rare term counted 1.5x slower)."""
+    ordered = sorted(entries, key=lambda entry: entry[0])
+    connection.executemany(INSERT, ((seq, *(fields[name] for name in FIELDS)) for seq, fields in ordered))
 
 
 def remove(connection: sqlite3.Connection, entries: Sequence[tuple[int, Mapping[str, str]]]) -> None:
-    """Remove entries given exactly the values they were indexed with (a contentless table needs them)."""
-    connection.executemany(DELETE, ((seq, *(fields[name] for name in FIELDS)) for seq, fields in entries))
+    """Remove entries given exactly the values they were indexed with (a contentless table needs them), in
+    ascending rowid order as :func:`add` writes."""
+    ordered = sorted(entries, key=lambda entry: entry[0])
+    connection.executemany(DELETE, ((seq, *(fields[name] for name in FIELDS)) for seq, fields in ordered))
 
 
 def mark_stale(connection: sqlite3.Connection) -> None:

@@ -121,7 +121,10 @@ def write(connection: sqlite3.Connection, prepared: list[Prepared], archived_at:
         fresh.append(item)
     removed = forget(connection, replaced, index=index) if replaced else 0
     entries = []
-    for item in fresh:
+    # Oldest first, whatever order they came in (a sync sends newest first): keys inserted in descending order
+    # leave every b-tree page they split half empty (bench/incidents.py: the table 1.9x bigger), and a burst of
+    # runs in one 10 ms then takes its seqs in the order they started.
+    for item in sorted(fresh, key=lambda item: (item.row.started_us, item.row.id)):
         row, derived = item.row, item.derived
         seq = allocate_seq(connection, row.started_us)
         indexed = index_state(derived, index=index)
