@@ -102,7 +102,8 @@ def _offline(options: argparse.Namespace, command: str, answer: Answer, stdout: 
                     f"until they are caught up: run riza-tui {command} without --offline (or riza-tui sync) once",
                     file=stderr,
                 )
-            return answer(Reading(archive, server, now, options.since.start(now), True), stdout, stderr)
+            since = options.since.start(now) if options.since is not None else None
+            return answer(Reading(archive, server, now, since, True), stdout, stderr)
         except ArchiveUnavailable as error:
             print(f"riza-tui {command}: offline: {one_line(str(error))}", file=stderr)
             return EXIT_TROUBLE
