@@ -20,6 +20,9 @@ from riza_tui.server.data import ServerData
 from tests.archive_helpers import ROOT, child
 from tests.loopback import ScriptedServer
 
+# Each runs riza-tui in child processes (two writers and a reader, a sync killed mid-write): the slow suite.
+pytestmark = pytest.mark.slow
+
 # Writes ``batches`` batches of 50 script executions named PREFIX…, printing a line after each one written.
 WRITER = """
     import os, sys

@@ -34,7 +34,8 @@ from tests.conftest import find
 from tests.loopback import ScriptedServer
 from tests.test_pty import RESTORED, read_until
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+# Each runs the app in a pty for seconds (a terminal lost mid-draw, signals, blocked writes): the slow suite.
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty"), pytest.mark.slow]
 
 ENDS_WITHIN = 10.0  # seconds: the app promises about 2 (3 with the final callbacks); a hang is forever
 # The app as a user's terminal starts it, with two final-exit callbacks registered first.

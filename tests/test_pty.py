@@ -172,6 +172,7 @@ def quiet_for(parent: int, seconds: float) -> bytes:
     return seen
 
 
+@pytest.mark.slow  # each watches the pty for seconds of silence
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 @pytest.mark.parametrize(
     ("args", "ready"),
