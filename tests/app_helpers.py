@@ -151,3 +151,12 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         event.set_sender(pilot.app)
         pilot.app.post_message(event)
     await pilot.pause()
+
+
+async def run_from_palette(pilot: Pilot[None], command: str) -> None:
+    """Open the palette, type ``command``, run the best match, and wait for what it started."""
+    await pilot.press("ctrl+p")
+    await type_text(pilot, command)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)

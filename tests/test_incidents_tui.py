@@ -19,7 +19,17 @@ from riza_tui.tui.screens.search import SearchScreen
 from riza_tui.tui.widgets.group_table import GroupTable
 from riza_tui.tui.widgets.text_view import TextView
 from riza_tui.tui.widgets.triage_table import TriageTable
-from tests.app_helpers import WIDE, list_heading, palette_hits, rendered_text, summary_of, table_rows, toasts, type_text
+from tests.app_helpers import (
+    WIDE,
+    list_heading,
+    palette_hits,
+    rendered_text,
+    run_from_palette,
+    summary_of,
+    table_rows,
+    toasts,
+    type_text,
+)
 from tests.conftest import script_record, settle
 from tests.loopback import ScriptedServer
 
@@ -90,11 +100,7 @@ async def test_search_finds_substrings_and_opens_the_pane_that_matched(
     app = app_on(server, tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Sync the archive")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_from_palette(pilot, "Sync the archive")
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
@@ -128,11 +134,7 @@ async def test_watch_marks_a_failure_that_starts_a_new_group(store: ServerData, 
         app = app_on(moving, tmp_path)
         async with app.run_test(size=WIDE, notifications=True) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+p")
-            await type_text(pilot, "Sync the archive")
-            await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+            await run_from_palette(pilot, "Sync the archive")
             novel = script_record(
                 "exec_01JZZZZZZZZZZZZZZZZZZZNEW1",
                 "import json\nprint(json.loads('{'))",
@@ -190,11 +192,7 @@ async def test_a_narrow_search_row_shows_what_matched(server: ScriptedServer, tm
     app = app_on(server, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await type_text(pilot, "Sync the archive")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_from_palette(pilot, "Sync the archive")
         await pilot.press("s")
         await type_text(pilot, 'stderr:"gave up on"')
         await pilot.press("enter")
