@@ -199,3 +199,9 @@ async def test_a_narrow_search_row_shows_what_matched(server: ScriptedServer, tm
         await settle(pilot)
         rows = table_rows(app)[1:]
         assert rows and all("gave up on" in row for row in rows if row.strip()), "the match, not the line's start"
+        await pilot.press("slash", "ctrl+a", "ctrl+k")
+        await type_text(pilot, "backoff")  # inside fetch_with_backoff( and retryWithBackoff: a substring
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = [row for row in table_rows(app)[1:] if row.strip()]
+        assert rows and all("backoff" in row.lower() for row in rows), rows

@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 ARCHIVE_FLUSH_SECONDS = 0.5  # what arrives within this is written in one transaction
 SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 SEARCH_PAGE = 100
-MATCH_LEAD = 12  # a match this far into its line (past its indent) is shown from its start, after "…"
+MATCH_LEAD = 12  # a match this far into its line (past its indent) is shown from near its start, after "…"
+WORD_LEAD = 5  # characters of the word a match is in kept before it
 
 
 def archived_before(archive: Archive, since: datetime | None) -> bool:
@@ -49,11 +50,15 @@ def archived_before(archive: Archive, since: datetime | None) -> bool:
 
 
 def around_match(line: str, start: int) -> str:
-    """The line, or from its match on: a narrow match column (24 cells at 80 wide) still shows what matched."""
+    """The line, or from just before its match: the narrowest match column (24 cells, less "stderr:12  ")
+    still shows what matched, with up to a few characters of the word it is in (``…with_backoff(url)``)."""
     indent = len(line) - len(line.lstrip())
     if start - indent <= MATCH_LEAD:
         return line.strip()
-    return "…" + line[start:].rstrip()
+    word = start
+    while word > start - WORD_LEAD and (line[word - 1].isalnum() or line[word - 1] == "_"):
+        word -= 1
+    return "…" + line[word:].rstrip()
 
 
 class ArchiveFeed:
