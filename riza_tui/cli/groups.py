@@ -15,8 +15,8 @@ from typing import TextIO
 
 from riza_tui.cli.output import columns, short_time, terminal_width
 from riza_tui.cli.reading import Reading, run_reading
-from riza_tui.core.formatting import parse_timestamp, relative_age
-from riza_tui.core.groups import FailureGroup, groups, iso
+from riza_tui.core.formatting import relative_age
+from riza_tui.core.groups import FailureGroup, archived_before, groups, iso
 from riza_tui.safety.sanitize import one_line
 
 HEADER = ["COUNT", "NEW", "FIRST SEEN", "LAST SEEN", "AFFECTED", "ERROR"]
@@ -56,9 +56,7 @@ def run_groups(options: argparse.Namespace) -> int:
             print(f"riza-tui groups: no failures archived {window} ({one_line(reading.server)})", file=stderr)
             return 0
         print_groups(found, reading, as_json=options.json, stdout=stdout)
-        oldest = reading.archive.stats().oldest
-        started = parse_timestamp(oldest) if oldest else None
-        if reading.since is not None and started is not None and started >= reading.since:
+        if not archived_before(reading.archive, reading.since):
             print(
                 "riza-tui groups: nothing is archived from before the window, so every group in it is new; "
                 "riza-tui sync --since 30d keeps more history to tell",

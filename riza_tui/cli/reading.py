@@ -32,6 +32,7 @@ from riza_tui.cli.show import lacks_key
 from riza_tui.cli.sync import progress_bar
 from riza_tui.core import formatting
 from riza_tui.core.archive import Archive, ArchiveUnavailable, open_archive
+from riza_tui.core.archive.errors import GO_ON
 from riza_tui.core.config import ConfigError
 from riza_tui.core.formatting import parse_timestamp, relative_age
 from riza_tui.core.sync import SyncState, sync_archive
@@ -64,6 +65,13 @@ def clock(options: argparse.Namespace) -> datetime:
     return formatting.utc_now()
 
 
+def unusable(error: ArchiveUnavailable) -> str:
+    """The archive's one line, less its "or run with --no-archive": groups and search have nothing else to
+    read, and refuse that flag."""
+    action = error.action.removesuffix(GO_ON).rstrip(", ")
+    return one_line(f"archive {error.path}: {error.problem}" + (f"; {action}" if action else ""))
+
+
 def run_reading(options: argparse.Namespace, command: str, answer: Answer) -> int:
     """Run ``groups`` or ``search``: offline from the archive alone, or online after syncing the window."""
     stdout, stderr = standard_streams()
@@ -82,7 +90,7 @@ def _offline(options: argparse.Namespace, command: str, answer: Answer, stdout: 
         print(f"riza-tui {command}: error: {one_line(str(error))}", file=stderr)
         return EXIT_USAGE
     except ArchiveUnavailable as error:
-        print(f"riza-tui {command}: offline: {one_line(str(error))}", file=stderr)
+        print(f"riza-tui {command}: offline: {unusable(error)}", file=stderr)
         return EXIT_TROUBLE
     now = clock(options)
     with archive:
@@ -105,7 +113,7 @@ def _offline(options: argparse.Namespace, command: str, answer: Answer, stdout: 
             since = options.since.start(now) if options.since is not None else None
             return answer(Reading(archive, server, now, since, True), stdout, stderr)
         except ArchiveUnavailable as error:
-            print(f"riza-tui {command}: offline: {one_line(str(error))}", file=stderr)
+            print(f"riza-tui {command}: offline: {unusable(error)}", file=stderr)
             return EXIT_TROUBLE
 
 
@@ -117,7 +125,7 @@ async def _online(options: argparse.Namespace, command: str, answer: Answer, set
     try:
         archive = open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
     except ArchiveUnavailable as error:
-        print(f"riza-tui {command}: {one_line(str(error))}", file=stderr)
+        print(f"riza-tui {command}: {unusable(error)}", file=stderr)
         return EXIT_TROUBLE
     now = clock(options)
     since = options.since.start(now) if options.since is not None else None
@@ -133,7 +141,7 @@ async def _online(options: argparse.Namespace, command: str, answer: Answer, set
             _catch_up(archive, stderr)
             return answer(Reading(archive, server, now, since, False), stdout, stderr)
         except ArchiveUnavailable as error:
-            print(f"riza-tui {command}: {one_line(str(error))}", file=stderr)
+            print(f"riza-tui {command}: {unusable(error)}", file=stderr)
             return EXIT_TROUBLE
 
 

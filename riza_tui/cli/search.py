@@ -1,10 +1,10 @@
 """``riza-tui search QUERY``: archived executions whose text matches, newest first, one line each.
 
 Each line: the execution, when it started, how it exited, where the match is (``stderr:12``) and the matching
-line (masked, sanitised, cut to the terminal's width); ``--json`` prints JSON Lines with ``id``,
-``started_at``, ``exit_code``, ``field``, ``line_number`` and ``line``. The query is checked before anything
-is synced: one that cannot be searched is one line and exit 2. Exit 0 when something matched, 1 when nothing
-did (as grep), 2 on errors.
+line (masked, sanitised, cut to the terminal's width; from its match on, after "…", when the match would be
+cut off); ``--json`` prints JSON Lines with ``id``, ``started_at``, ``exit_code``, ``field``, ``line_number``
+and ``line``. The query is checked before anything is synced: one that cannot be searched is one line and
+exit 2. Exit 0 when something matched, 1 when nothing did (as grep), 2 on errors.
 
 The shell takes the quotes of ``stderr:"gave up on"`` away; a word that holds spaces is searched as the
 phrase it was typed as (``stderr:`` and all), so quoting the whole query or one phrase both work.
@@ -16,12 +16,14 @@ import argparse
 import json
 from typing import TextIO
 
+from rich.cells import cell_len
+
 from riza_tui.cli.args import EXIT_USAGE
 from riza_tui.cli.output import columns, short_time, standard_streams, terminal_width
 from riza_tui.cli.reading import Reading, run_reading
 from riza_tui.core.groups import moment
-from riza_tui.core.search import SearchHit, SearchUnavailable, count_matches, search
-from riza_tui.core.search_query import FIELDS, QueryError, SearchQuery, parse_query
+from riza_tui.core.search import SearchHit, SearchUnavailable, checked_query, count_matches, search
+from riza_tui.core.search_query import FIELDS, QueryError, SearchQuery
 from riza_tui.core.triage import exit_text
 from riza_tui.safety.sanitize import one_line
 
@@ -42,6 +44,7 @@ def query_text(words: list[str]) -> str:
 
 
 def hit_row(hit: SearchHit, *, terminal: bool) -> list[str]:
+    """The hit's cells; on a terminal the line is stripped (``visible_line`` then keeps its match in view)."""
     return [
         one_line(hit.id),
         short_time(moment(hit.summary.started_us)) if terminal else one_line(hit.started_at),
@@ -51,6 +54,16 @@ def hit_row(hit: SearchHit, *, terminal: bool) -> list[str]:
     ]
 
 
+def visible_line(hit: SearchHit, room: int) -> str:
+    """The line for a column ``room`` cells wide: from its start when the match ends inside the column, else
+    from the match on, after "…" (a match 100 characters into a line would be cut off the screen)."""
+    start, end = hit.match
+    indent = len(hit.line) - len(hit.line.lstrip())
+    if cell_len(one_line(hit.line[indent:end])) <= room:
+        return one_line(hit.line.strip())
+    return "…" + one_line(hit.line[start:].rstrip())
+
+
 def print_hits(hits: list[SearchHit], *, as_json: bool, stdout: TextIO) -> None:
     if as_json:
         for hit in hits:
@@ -58,13 +71,17 @@ def print_hits(hits: list[SearchHit], *, as_json: bool, stdout: TextIO) -> None:
         return
     width = terminal_width(stdout)
     rows = [hit_row(hit, terminal=width is not None) for hit in hits]
+    if width is not None and rows:
+        leading = zip(HEADER[:-1], *(row[:-1] for row in rows), strict=True)
+        room = width - sum(max(cell_len(cell) for cell in column) + 2 for column in leading)
+        rows = [[*row[:-1], visible_line(hit, room)] for row, hit in zip(rows, hits, strict=True)]
     stdout.write("".join(line + "\n" for line in columns(rows, HEADER, width)))
 
 
 def run_search(options: argparse.Namespace) -> int:
     _, stderr = standard_streams()
     try:
-        query = parse_query(query_text(options.query))
+        query = checked_query(query_text(options.query))
     except QueryError as error:
         print(f"riza-tui search: error: {one_line(str(error))}", file=stderr)
         return EXIT_USAGE

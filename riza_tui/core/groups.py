@@ -8,8 +8,10 @@ archive (signatures are stored and indexed when an execution is written) and may
                                           # failures (~0.1 s for 100,000) and a few lookups per group
     group_of(archive, execution_id)       # FailureGroup | None, over the whole archive: its members only
     opened_groups(archive, ids)           # the ids whose failure is the first of its group (watch mode)
+    archived_before(archive, since)       # whether "new" can be told: something is archived from before
 
-Rows an older riza-tui wrote are grouped once :meth:`Archive.catch_up` has given them a current signature.
+Rows an older riza-tui wrote are grouped once :meth:`Archive.catch_up` has given them a current signature; a
+file of the first schema read offline (never migrated: it has no signatures) holds no group yet.
 """
 
 from __future__ import annotations
@@ -107,7 +109,19 @@ def groups(archive: Archive, *, since: datetime | None = None, now: datetime | N
     ``now`` (default: the clock) ends the window, for :meth:`FailureGroup.histogram`."""
     end = now or formatting.utc_now()
     low = microseconds(since) if since is not None else None
+    if not archive.current_schema:
+        return []
     return archive.run_read(lambda reader: _groups(reader, low, since, end))
+
+
+def archived_before(archive: Archive, since: datetime | None) -> bool:
+    """Whether the archive holds an execution from before ``since`` (always, without a window). Without one a
+    group's first archived failure is in the window whether or not it failed before: "new" cannot be told."""
+    if since is None:
+        return True
+    oldest = archive.stats().oldest
+    started = formatting.parse_timestamp(oldest) if oldest else None
+    return started is not None and started < since
 
 
 # A window's failures, a row per signature: its members' start times and ids (``id`` joined by a character no
@@ -216,7 +230,7 @@ def group_of(archive: Archive, execution_id: str, *, now: datetime | None = None
         ).fetchall()
         return _group(reader, row[0], [m[0] for m in members], [m[1] for m in members], None, end)
 
-    return archive.run_read(read)
+    return archive.run_read(read) if archive.current_schema else None
 
 
 def opened_groups(archive: Archive, ids: Iterable[str]) -> set[str]:
@@ -240,4 +254,4 @@ def opened_groups(archive: Archive, ids: Iterable[str]) -> set[str]:
             }
         return found
 
-    return archive.run_read(read)
+    return archive.run_read(read) if archive.current_schema else set()

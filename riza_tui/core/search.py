@@ -86,8 +86,17 @@ def check_searchable(archive: Archive) -> None:
     )
 
 
-def _query(query: str | SearchQuery) -> SearchQuery:
-    return parse_query(query) if isinstance(query, str) else query
+def checked_query(query: str | SearchQuery) -> SearchQuery:
+    """The query parsed, and one SQLite can be given: bytes that are not UTF-8 (the shell passes them on as
+    lone surrogates) are a QueryError, not an encoding error out of the index."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    for term in parsed.terms:
+        try:
+            term.text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = term.text.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise QueryError(f'"{shown[:40]}" holds bytes that are not UTF-8 text; search for text') from None
+    return parsed
 
 
 def _conditions(
@@ -131,7 +140,7 @@ def search(
     only failures with ``failures``, older than the execution ``before`` (the last hit of the page before;
     KeyError when it is not archived). QueryError (one line) for a query that cannot be searched,
     SearchUnavailable when the archive has no index."""
-    parsed = _query(query)
+    parsed = checked_query(query)
     check_searchable(archive)
 
     def read(reader: sqlite3.Connection) -> list[SearchHit]:
@@ -195,7 +204,7 @@ def count_matches(
     """How many archived executions the index finds for ``query``: ~1 ms for a rare term, ~95 ms for one in
     80,000 of 200,000 executions (bench/incidents.py), as each match is looked up in the executions table so
     that an evicted execution's leftover entry is not counted."""
-    parsed = _query(query)
+    parsed = checked_query(query)
     check_searchable(archive)
 
     def read(reader: sqlite3.Connection) -> int:

@@ -20,8 +20,9 @@ from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError, server_unreachable
 from riza_tui.api.models import Fetched
 from riza_tui.core import formatting
-from riza_tui.core.archive import Archive, ArchiveUnavailable
+from riza_tui.core.archive import ArchiveUnavailable
 from riza_tui.core.archive_keeper import ArchiveKeeper
+from riza_tui.core.groups import archived_before
 from riza_tui.core.session import SearchView, Session
 from riza_tui.core.store import ExecutionStore
 from riza_tui.core.triage import RowFacts
@@ -38,15 +39,6 @@ SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 SEARCH_PAGE = 100
 MATCH_LEAD = 12  # a match this far into its line (past its indent) is shown from near its start, after "…"
 WORD_LEAD = 5  # characters of the word a match is in kept before it
-
-
-def archived_before(archive: Archive, since: datetime | None) -> bool:
-    """Whether the archive holds an execution from before ``since``: without one, every group is "new"."""
-    if since is None:
-        return True
-    oldest = archive.stats().oldest
-    started = formatting.parse_timestamp(oldest) if oldest else None
-    return started is not None and started < since
 
 
 def around_match(line: str, start: int) -> str:
