@@ -50,6 +50,7 @@ def canary_records(count: int = 3) -> list[Record]:
             env={VISIBLE["env name"]: CANARIES["env"]},
             http=_http(),
             exit_code=1,
+            stdout=f"connecting with {CANARIES['env']}\n",  # a program that prints its secret: masked there too
             stderr=f'Traceback (most recent call last):\n  File "main.py", line 1\n{VISIBLE["stderr"]}: {number}\n',
         )
         function = {
@@ -62,7 +63,7 @@ def canary_records(count: int = 3) -> list[Record]:
                 "type": "function",
                 "request": {"language": "python", "code": "x", "env": {"F_TOKEN": CANARIES["function_env"]}},
                 "response": {
-                    "output": {"ok": True},
+                    "output": {"ok": True, "echo": [f"token {CANARIES['function_env']}"]},
                     "output_status": "valid",
                     "execution": {"id": "r", "exit_code": 0, "stdout": "", "stderr": "", "duration": 3},
                 },
@@ -81,7 +82,13 @@ def canary_records(count: int = 3) -> list[Record]:
                 "response": {
                     "output": 1,
                     "output_status": "valid",
-                    "execution": {"id": "r", "exit_code": 0, "stdout": "", "stderr": "", "duration": 4},
+                    "execution": {
+                        "id": "r",
+                        "exit_code": 0,
+                        "stdout": f"key={CANARIES['tool_env']}",
+                        "stderr": "",
+                        "duration": 4,
+                    },
                 },
             },
         }

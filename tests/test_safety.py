@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
@@ -89,6 +90,18 @@ def test_masks_env_values_and_every_auth_secret() -> None:
         assert visible in text
     assert count == 5
     assert masked["details"]["request"]["env"]["EMPTY"] == ""
+
+
+def test_a_request_secret_the_program_printed_is_masked_where_it_printed_it() -> None:
+    raw: Any = _script({"DB_PASSWORD": "hunter2-long-secret", "REGION": "eu"}, {})
+    raw["details"]["response"] = {"stdout": "pw=hunter2-long-secret\nin eu\n", "stderr": "", "exit_code": 0}
+    masked, count = mask_execution(raw)
+    assert masked["details"]["response"]["stdout"] == f"pw={MASK}\nin eu\n", "short values (eu) stay readable"
+    assert raw["details"]["response"]["stdout"].startswith("pw=hunter2"), "on a copy"
+    assert count == 3
+    quiet: Any = _script({"DB_PASSWORD": "hunter2-long-secret"}, {})
+    quiet["details"]["response"] = {"stdout": "nothing to see\n" * 1000}
+    assert mask_execution(quiet)[0]["details"]["response"] is quiet["details"]["response"], "shared, not copied"
 
 
 def test_masks_tool_env_values_but_keeps_secret_ids() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from riza_tui.api.json_text import copy_tree, pretty_json
@@ -17,36 +17,81 @@ from riza_tui.api.json_text import copy_tree, pretty_json
 MASK = "••••••••"
 SECRET_KEYS = frozenset({"token", "password", "api_key", "apikey", "secret", "authorization", "client_secret"})
 AUTH_SECRET_KEYS = frozenset({"token", "password", "value"})
+ECHO_MIN = 8  # a request secret this long is masked where the program printed it too (shorter ones: "1", "true")
 
 
 def mask_execution(raw: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """A masked copy of an execution's JSON, and how many values were masked.
 
-    Only the request side is copied (the response, which may be 50 MB, holds nothing masked and is shared),
-    and copying and walking use explicit stacks: a request may nest thousands of levels deep.
+    Only the request side is copied, and copying and walking use explicit stacks: a request may nest thousands
+    of levels deep. The response (which may be 50 MB) is shared, unless the program echoed one of the request's
+    secrets (``print(os.environ["DB_PASSWORD"])``): those are masked in it too, or the archive would keep them.
     """
     details = raw.get("details")
     if not isinstance(details, dict):
         return dict(raw), 0
     masked_details = {key: value if key == "response" else copy_tree(value) for key, value in details.items()}
-    counter = [0]
+    masking = _Masking()
     if isinstance(masked_details.get("request"), dict):
-        _walk(masked_details["request"], counter)
+        _walk(masked_details["request"], masking)
     else:
         for key, value in masked_details.items():
             if key != "response":
-                _walk(value, counter)
-    return {**raw, "details": masked_details}, counter[0]
+                _walk(value, masking)
+    echoed = sorted({value for value in masking.values if len(value) >= ECHO_MIN}, key=len, reverse=True)
+    if echoed and "response" in masked_details:
+        masked_details["response"] = _mask_echoes(masked_details["response"], echoed, masking)
+    return {**raw, "details": masked_details}, masking.count
 
 
-def _hide(value: Any, counter: list[int]) -> Any:
+@dataclass
+class _Masking:
+    """What masking a request found: how many values, and which (to mask where the program printed them)."""
+
+    count: int = 0
+    values: list[str] = field(default_factory=list)
+
+
+def _mask_echoes(response: Any, secrets: list[str], masking: _Masking) -> Any:
+    """The response with every secret of the request masked where it appears (copied only when one does)."""
+
+    def leaf(value: Any) -> Any:
+        if not isinstance(value, str) or not any(secret in value for secret in secrets):
+            return value
+        for secret in secrets:
+            masking.count += value.count(secret)
+            value = value.replace(secret, MASK)
+        return value
+
+    if isinstance(response, str):
+        return leaf(response)
+    if not _holds_any(response, secrets):
+        return response
+    return copy_tree(response, leaf)
+
+
+def _holds_any(root: Any, secrets: list[str]) -> bool:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and any(secret in node for secret in secrets):
+            return True
+    return False
+
+
+def _hide(value: Any, masking: _Masking) -> Any:
     if isinstance(value, str) and value:
-        counter[0] += 1
+        masking.count += 1
+        masking.values.append(value)
         return MASK
     return value
 
 
-def _walk(root: Any, counter: list[int]) -> None:
+def _walk(root: Any, masking: _Masking) -> None:
     stack = [root]
     while stack:
         node = stack.pop()
@@ -57,31 +102,31 @@ def _walk(root: Any, counter: list[int]) -> None:
             continue
         for key, value in node.items():
             if key == "env":
-                _mask_env(value, counter)
+                _mask_env(value, masking)
             elif key == "auth" and isinstance(value, dict):
-                _mask_auth(value, counter)
+                _mask_auth(value, masking)
             elif isinstance(key, str) and key.lower() in SECRET_KEYS:
-                node[key] = _hide(value, counter)
+                node[key] = _hide(value, masking)
             else:
                 stack.append(value)
 
 
-def _mask_env(env: Any, counter: list[int]) -> None:
+def _mask_env(env: Any, masking: _Masking) -> None:
     if isinstance(env, dict):
         for name in env:
-            env[name] = _hide(env[name], counter)
+            env[name] = _hide(env[name], masking)
     elif isinstance(env, list):
         for item in env:
             if isinstance(item, dict) and "value" in item:
-                item["value"] = _hide(item["value"], counter)
+                item["value"] = _hide(item["value"], masking)
 
 
-def _mask_auth(auth: dict[str, Any], counter: list[int]) -> None:
+def _mask_auth(auth: dict[str, Any], masking: _Masking) -> None:
     for scheme in auth.values():
         if isinstance(scheme, dict):
             for key in scheme:
                 if key in AUTH_SECRET_KEYS or key.lower() in SECRET_KEYS:
-                    scheme[key] = _hide(scheme[key], counter)
+                    scheme[key] = _hide(scheme[key], masking)
 
 
 # A body that is not an execution (schema-invalid, cut short, not JSON at all, or a message quoting one) is read
