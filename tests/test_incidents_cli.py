@@ -22,6 +22,7 @@ from riza_tui.api.client import RizaClient
 from riza_tui.api.models import Execution
 from riza_tui.api.settings import ClientSettings
 from riza_tui.cli.main import main
+from riza_tui.cli.output import columns
 from riza_tui.core.archive import archive_path, open_archive
 from riza_tui.core.search_text import searchable_fields
 from riza_tui.core.signature import failure_signature
@@ -375,3 +376,10 @@ def test_a_first_version_archive_read_offline_has_no_groups_yet_and_no_index(
     assert err.splitlines()[-1] == "riza-tui groups: no failures archived at all (http://127.0.0.1:8000)", err
     code, out, err = run(capsys, "search", "--offline", "--archive", str(path), "written")
     assert (code, out) == (2, "") and err.splitlines()[-1].startswith("riza-tui search: this archive has no search")
+
+
+def test_a_narrow_terminal_cuts_the_wide_columns_so_the_last_one_still_says_something() -> None:
+    rows = [["exec_" + "1" * 26, "2026-11-27 14:00", "tool_01JDINVOICEPDF000000000000", "ValueError: no VAT"]]
+    line = columns(rows, ["ID", "STARTED", "AFFECTED", "ERROR"], 80, keep=frozenset({0}))[1]
+    assert cell_len(line) <= 80 and line.startswith(rows[0][0] + "  "), "an ID to copy is never cut"
+    assert line.endswith("ValueError: no VAT") and "tool_01JDIN…" in line, line

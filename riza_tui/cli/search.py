@@ -75,7 +75,7 @@ def print_hits(hits: list[SearchHit], *, as_json: bool, stdout: TextIO) -> None:
         leading = zip(HEADER[:-1], *(row[:-1] for row in rows), strict=True)
         room = width - sum(max(cell_len(cell) for cell in column) + 2 for column in leading)
         rows = [[*row[:-1], visible_line(hit, room)] for row, hit in zip(rows, hits, strict=True)]
-    stdout.write("".join(line + "\n" for line in columns(rows, HEADER, width)))
+    stdout.write("".join(line + "\n" for line in columns(rows, HEADER, width, keep=frozenset({0}))))
 
 
 def run_search(options: argparse.Namespace) -> int:
