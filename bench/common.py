@@ -85,11 +85,10 @@ class PtyRun:
     output: bytes
 
 
-def time_in_pty(
-    command: list[str], marker: bytes, *, env: dict[str, str], size: tuple[int, int] = (120, 40), timeout: float = 30
-) -> PtyRun:
-    """Start ``command`` on a new pseudo-terminal and time, from just before the fork, the first byte it
-    writes and the moment ``marker`` has been written. The process is then killed."""
+@contextmanager
+def pty_command(command: list[str], *, env: dict[str, str], size: tuple[int, int]) -> Iterator[tuple[int, float]]:
+    """``command`` on a new pseudo-terminal of ``size`` (columns, lines): the terminal's side and the moment
+    just before the fork. The process group is killed when the block ends."""
     parent, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     full_env = {**os.environ, **env, "TERM": "xterm-256color", "COLUMNS": str(size[0]), "LINES": str(size[1])}
@@ -98,28 +97,44 @@ def time_in_pty(
         command, stdin=child, stdout=child, stderr=child, env=full_env, start_new_session=True, cwd=ROOT
     )
     os.close(child)
+    try:
+        yield parent, started
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(parent)
+
+
+def pty_chunks(parent: int, timeout: float) -> Iterator[bytes]:
+    """What the program writes on the terminal, chunk by chunk, until it closes it or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([parent], [], [], 0.05)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(parent, 1 << 16)
+        except OSError:
+            return
+        if not chunk:
+            return
+        yield chunk
+
+
+def time_in_pty(
+    command: list[str], marker: bytes, *, env: dict[str, str], size: tuple[int, int] = (120, 40), timeout: float = 30
+) -> PtyRun:
+    """Start ``command`` on a new pseudo-terminal and time, from just before the fork, the first byte it
+    writes and the moment ``marker`` has been written. The process is then killed."""
     seen = b""
     first_byte: float | None = None
     found: float | None = None
-    deadline = time.monotonic() + timeout
-    try:
-        while found is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([parent], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(parent, 1 << 16)
-            except OSError:
-                break
-            if not chunk:
-                break
+    with pty_command(command, env=env, size=size) as (parent, started):
+        for chunk in pty_chunks(parent, timeout):
             if first_byte is None:
                 first_byte = time.perf_counter() - started
             seen += chunk
             if marker in seen[-(len(chunk) + len(marker)) :]:
                 found = time.perf_counter() - started
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(parent)
+                break
     return PtyRun(found, first_byte, seen)

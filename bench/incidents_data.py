@@ -7,10 +7,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
-from bench.search_index import RARE, RARE_COUNT, at_random_progress
+from bench.search_index import RARE, RARE_COUNT, demo_makers
 
 SPAN = timedelta(days=6)  # inside the TUI's default groups window (7 days)
 TAIL = 1_000  # one-off problems: as many signatures of a few runs each
@@ -37,14 +36,7 @@ def one_off(rng: random.Random) -> tuple[str, dict[str, Any]]:
 
 def catalogue() -> tuple[list[Callable[[random.Random], Any]], list[int]]:
     """The demo's makers with their weights (as bench/search_index.py draws them), and the long tail."""
-    from riza_tui.demo import functions, incidents, scripts
-
-    chosen = {**scripts.TEMPLATES, **functions.TEMPLATES}
-    makers: list[Callable[[random.Random], Any]] = [maker for maker, _ in chosen.values()]
-    weights = [weight for _, weight in chosen.values()]
-    for outbreak in incidents.OUTBREAKS:
-        makers.append(partial(at_random_progress, outbreak.maker))
-        weights.append(2)
+    makers, weights = demo_makers()
     return [*makers, one_off], [*weights, 1]
 
 

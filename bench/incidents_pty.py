@@ -3,18 +3,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
-import select
-import signal
-import struct
-import subprocess
-import termios
 import time
 from dataclasses import dataclass
 
-from bench.common import ROOT
+from bench.common import pty_chunks, pty_command
 
 
 @dataclass(frozen=True)
@@ -36,30 +29,12 @@ def key_in_pty(
 ) -> KeyTiming:
     """Start ``command`` on a new pseudo-terminal, write ``key`` as soon as ``first`` has been written, and time
     both markers (from just before the fork). The process is then killed; RuntimeError if a marker never came."""
-    parent, child = pty.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-    full_env = {**env, "TERM": "xterm-256color", "COLUMNS": str(size[0]), "LINES": str(size[1])}
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdin=child, stdout=child, stderr=child, env=full_env, start_new_session=True, cwd=ROOT
-    )
-    os.close(child)
     seen = b""
     drawn: float | None = None
     pressed: float | None = None
     done: float | None = None
-    deadline = time.monotonic() + timeout
-    try:
-        while done is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([parent], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(parent, 1 << 16)
-            except OSError:
-                break
-            if not chunk:
-                break
+    with pty_command(command, env=env, size=size) as (parent, started):
+        for chunk in pty_chunks(parent, timeout):
             seen += chunk
             if drawn is None and first in seen:
                 drawn = time.perf_counter() - started
@@ -68,10 +43,7 @@ def key_in_pty(
                 pressed = time.perf_counter() - started
             elif drawn is not None and second in seen:
                 done = time.perf_counter() - started
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        os.close(parent)
+                break
     if drawn is None or pressed is None or done is None:
         missing = first if drawn is None else second
         raise RuntimeError(f"{missing!r} was never drawn: {seen[-400:]!r}")

@@ -83,15 +83,10 @@ def synthetic(count: int) -> list[Texts]:
     and a camelCase ``retryWithBackoff`` planted in a few."""
     from riza_tui.api.models import Execution
     from riza_tui.core.search_text import searchable_fields
-    from riza_tui.demo import functions, generate, incidents, scripts
+    from riza_tui.demo import generate
 
     rng = random.Random(20261128)
-    catalogue = {**scripts.TEMPLATES, **functions.TEMPLATES}
-    makers: list[Callable[[random.Random], Any]] = [maker for maker, _ in catalogue.values()]
-    weights = [weight for _, weight in catalogue.values()]
-    for outbreak in incidents.OUTBREAKS:
-        makers.append(partial(at_random_progress, outbreak.maker))
-        weights.append(2)
+    makers, weights = demo_makers()
     documents = []
     for maker in rng.choices(makers, weights, k=count):
         record = generate.record(rng, generate.NEWEST, *maker(rng))
@@ -106,6 +101,19 @@ def synthetic(count: int) -> list[Texts]:
 def at_random_progress(maker: Callable[[random.Random, float], Any], rng: random.Random) -> Any:
     """An outbreak's run at any point of its window."""
     return maker(rng, rng.random())
+
+
+def demo_makers() -> tuple[list[Callable[[random.Random], Any]], list[int]]:
+    """The demo generator's scripts, functions and recurring failures, with the weights it draws them by."""
+    from riza_tui.demo import functions, incidents, scripts
+
+    chosen = {**scripts.TEMPLATES, **functions.TEMPLATES}
+    makers: list[Callable[[random.Random], Any]] = [maker for maker, _ in chosen.values()]
+    weights = [weight for _, weight in chosen.values()]
+    for outbreak in incidents.OUTBREAKS:
+        makers.append(partial(at_random_progress, outbreak.maker))
+        weights.append(2)
+    return makers, weights
 
 
 def ground_truth(documents: list[Texts], query: str) -> int:
