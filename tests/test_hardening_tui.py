@@ -5,6 +5,7 @@ switching that resolves keys from the real environment, off the event loop."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import select
 import socket
@@ -225,9 +226,9 @@ def test_a_malformed_pager_is_a_notification_and_the_app_goes_on(
 
 def profile_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, gate: Path) -> None:
     """Two profiles: one whose key is in an environment variable, one whose key command answers only once the
-    test opens ``gate``."""
+    test opens ``gate`` (a FIFO: the command blocks reading it, no polling)."""
     script = tmp_path / "slow_key.py"
-    script.write_text(f"import os, time\nwhile not os.path.exists({str(gate)!r}):\n    time.sleep(0.01)\nprint('k')\n")
+    script.write_text(f"open({str(gate)!r}).read()\nprint('k')\n")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     monkeypatch.setenv("STAGE_KEY", "k")
     folder = tmp_path / "riza-tui"
@@ -238,11 +239,18 @@ def profile_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, ga
     )
 
 
+def open_gate(path: Path, *, wait: bool = True) -> None:
+    """Let the key command reading the FIFO at ``path`` go on (``wait``: until it has opened it)."""
+    with contextlib.suppress(OSError):  # no reader left (it ended, or never started): nothing to let go
+        os.close(os.open(path, os.O_WRONLY | (0 if wait else os.O_NONBLOCK)))
+
+
 @pytest.fixture
 def gate(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "gate"
+    os.mkfifo(path)
     yield path
-    path.touch()  # whatever happened, the key command ends
+    open_gate(path, wait=False)  # whatever happened, the key command ends
 
 
 async def test_switching_profile_reads_the_real_environment_and_a_slow_key_command_keeps_the_ui_live(
@@ -262,7 +270,7 @@ async def test_switching_profile_reads_the_real_environment_and_a_slow_key_comma
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen), "the app answered a key while the key command ran"
         await pilot.press("escape")
-        gate.touch()
+        await asyncio.to_thread(open_gate, gate)
         await switching.wait()
         await settle(pilot)
         assert "slow ·" in app.session.connection.label

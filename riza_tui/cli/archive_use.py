@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 from typing import TextIO
 from urllib.parse import urlsplit
 
@@ -74,9 +75,8 @@ def open_for_writing(
     """The command's archive for keeping what it fetches, or None (switched off, or unusable: said in one line)."""
     if not wanted(options):
         return None
-    base_url, profile = server_of(options, settings)
     try:
-        return open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
+        return open_for_syncing(options, settings)[0]
     except ArchiveUnavailable as error:
         warn(error, stderr)
         return None
@@ -95,6 +95,21 @@ def open_for_app(options: argparse.Namespace, settings: ClientSettings) -> tuple
         return archive, ""
     except ArchiveUnavailable as error:
         return None, f"{one_line(str(error))}; nothing fetched now will be kept"
+
+
+def open_for_syncing(options: argparse.Namespace, settings: ClientSettings) -> tuple[Archive, str]:
+    """The archive a command writes what it fetches into, and the server it holds (ArchiveUnavailable)."""
+    base_url, profile = server_of(options, settings)
+    archive = open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
+    return archive, server_label(base_url)
+
+
+def offline_summary(archive: Archive, server: str, now: datetime | None = None) -> str:
+    """What an offline answer is read from: "180 executions in the archive of HOST, newest 12 min ago"."""
+    stats = archive.stats()
+    newest = parse_timestamp(stats.newest) if stats.newest else None
+    age = f", newest {relative_age(newest, now)}" if newest else ""
+    return f"{stats.executions:,} executions in the archive of {one_line(server)}{age}"
 
 
 def offline_label(archive: Archive, server: str) -> str:

@@ -9,10 +9,11 @@ from riza_tui.api.client import RizaClient
 from riza_tui.api.errors import RizaError
 from riza_tui.api.models import Execution
 from riza_tui.api.settings import ClientSettings
+from riza_tui.cli.archive_use import offline_summary
 from riza_tui.cli.output import standard_streams
 from riza_tui.cli.show import lacks_key, report_error
 from riza_tui.core.archive import Archive
-from riza_tui.core.formatting import human_duration, local_time, parse_timestamp, relative_age
+from riza_tui.core.formatting import human_duration, local_time
 from riza_tui.core.triage import exit_text
 from riza_tui.safety.mask import mask_execution
 from riza_tui.safety.sanitize import one_line
@@ -71,10 +72,7 @@ def list_offline(
 ) -> int:
     """``list --offline``: the archived executions, newest first, printed as ``list`` prints the server's."""
     stdout, stderr = streams or standard_streams()
-    stats = archive.stats()
-    newest = parse_timestamp(stats.newest) if stats.newest else None
-    age = f", newest {relative_age(newest)}" if newest else ""
-    print(f"riza-tui: offline: {stats.executions:,} executions in the archive of {one_line(server)}{age}", file=stderr)
+    print(f"riza-tui: offline: {offline_summary(archive, server)}", file=stderr)
     for printed, summary in enumerate(archive.iter_summaries(only_failures=only_failures)):
         if limit is not None and printed >= limit:
             break

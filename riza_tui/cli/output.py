@@ -73,16 +73,14 @@ LAST_COLUMN_MIN = 40  # cells the last column (the error line, the matching line
 SHRUNK_COLUMN_MIN = 12  # a column given up for the last one keeps this much, then an ellipsis
 
 
-def columns(
-    rows: list[list[str]], header: list[str], width: int | None, *, keep: frozenset[int] = frozenset()
-) -> list[str]:
-    """Rows of one-line cells: on a terminal aligned under ``header``, the last column taking what is left and
-    every line cut to the width; in a pipe tab-separated, without the header, for ``cut -f``. On a narrow
-    terminal the widest other columns (not those in ``keep``, such as an ID to copy) are cut first, so the
-    last column still says something (at 80 wide the error line had 4 cells next to a tool's id)."""
-    if width is None:
-        return ["\t".join(row) for row in rows]
-    widths = [max(cell_len(cell) for cell in column) for column in zip(header, *rows, strict=True)][:-1]
+def leading_widths(
+    rows: list[list[str]], header: list[str], width: int, *, keep: frozenset[int] = frozenset()
+) -> list[int]:
+    """The widths of every column but the last on a ``width``-cell terminal: as wide as their cells, but on a
+    narrow terminal the widest (not those in ``keep``, such as an ID to copy) are cut first, so the last
+    column still says something (at 80 wide the error line had 4 cells next to a tool's id)."""
+    leading = [row[:-1] for row in [header, *rows]]
+    widths = [max(cell_len(cell) for cell in column) for column in zip(*leading, strict=True)]
     room = width - min(LAST_COLUMN_MIN, width // 2) - 2 * len(widths)
     while sum(widths) > room:
         shrinkable = [index for index in range(len(widths)) if index not in keep and widths[index] > SHRUNK_COLUMN_MIN]
@@ -90,6 +88,18 @@ def columns(
             break
         widest = max(shrinkable, key=lambda index: widths[index])
         widths[widest] -= 1
+    return widths
+
+
+def columns(
+    rows: list[list[str]], header: list[str], width: int | None, *, keep: frozenset[int] = frozenset()
+) -> list[str]:
+    """Rows of one-line cells: on a terminal aligned under ``header`` (:func:`leading_widths`), the last column
+    taking what is left and every line cut to the width; in a pipe tab-separated, without the header, for
+    ``cut -f``."""
+    if width is None:
+        return ["\t".join(row) for row in rows]
+    widths = leading_widths(rows, header, width, keep=keep)
     lines = []
     for row in [header, *rows]:
         cells = [set_cell_size(cut(cell, size), size) for cell, size in zip(row[:-1], widths, strict=False)]

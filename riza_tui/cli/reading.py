@@ -24,17 +24,16 @@ from typing import TextIO
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.settings import ClientSettings
-from riza_tui.cli.archive_use import max_bytes, open_for_reading, server_label, server_of
+from riza_tui.cli.archive_use import offline_summary, open_for_reading, open_for_syncing
 from riza_tui.cli.args import EXIT_USAGE, Window
 from riza_tui.cli.connect import run_connected
 from riza_tui.cli.output import standard_streams
 from riza_tui.cli.show import lacks_key
 from riza_tui.cli.sync import progress_bar
 from riza_tui.core import formatting
-from riza_tui.core.archive import Archive, ArchiveUnavailable, open_archive
+from riza_tui.core.archive import Archive, ArchiveUnavailable
 from riza_tui.core.archive.errors import GO_ON
 from riza_tui.core.config import ConfigError
-from riza_tui.core.formatting import parse_timestamp, relative_age
 from riza_tui.core.sync import SyncState, sync_archive
 from riza_tui.safety.sanitize import one_line
 
@@ -95,14 +94,7 @@ def _offline(options: argparse.Namespace, command: str, answer: Answer, stdout: 
     now = clock(options)
     with archive:
         try:
-            stats = archive.stats()
-            newest = parse_timestamp(stats.newest) if stats.newest else None
-            age = f", newest {relative_age(newest, now)}" if newest else ""
-            print(
-                f"riza-tui {command}: offline: {stats.executions:,} executions in the archive of {one_line(server)}"
-                f"{age}",
-                file=stderr,
-            )
+            print(f"riza-tui {command}: offline: {offline_summary(archive, server, now)}", file=stderr)
             behind = archive.behind()
             if behind:
                 print(
@@ -121,16 +113,14 @@ async def _online(options: argparse.Namespace, command: str, answer: Answer, set
     stdout, stderr = standard_streams()
     if lacks_key(settings, stderr):
         return EXIT_TROUBLE
-    base_url, profile = server_of(options, settings)
     try:
-        archive = open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
+        archive, server = open_for_syncing(options, settings)
     except ArchiveUnavailable as error:
         print(f"riza-tui {command}: {unusable(error)}", file=stderr)
         return EXIT_TROUBLE
     now = clock(options)
     since = options.since.start(now) if options.since is not None else None
     synced_since = since if options.since is not None else DEFAULT_SYNC_WINDOW.start(now)
-    server = server_label(base_url)
     with archive:
         try:
             state = await _sync(settings, archive, synced_since, getattr(options, "failures", False), stderr)

@@ -16,10 +16,8 @@ import argparse
 import json
 from typing import TextIO
 
-from rich.cells import cell_len
-
 from riza_tui.cli.args import EXIT_USAGE
-from riza_tui.cli.output import columns, short_time, standard_streams, terminal_width
+from riza_tui.cli.output import columns, leading_widths, short_time, standard_streams, terminal_width
 from riza_tui.cli.reading import Reading, run_reading
 from riza_tui.core.groups import moment
 from riza_tui.core.search import SearchHit, SearchUnavailable, checked_query, count_matches, search
@@ -29,6 +27,7 @@ from riza_tui.safety.sanitize import one_line
 
 EXIT_FOUND, EXIT_NONE, EXIT_TROUBLE = 0, 1, 2
 HEADER = ["ID", "STARTED", "EXIT", "WHERE", "LINE"]
+KEEP = frozenset({0})  # the ID is never cut: it is what a user copies
 
 
 def query_text(words: list[str]) -> str:
@@ -44,7 +43,7 @@ def query_text(words: list[str]) -> str:
 
 
 def hit_row(hit: SearchHit, *, terminal: bool) -> list[str]:
-    """The hit's cells; on a terminal the line is stripped (``visible_line`` then keeps its match in view)."""
+    """The hit's cells; on a terminal the line is stripped (``SearchHit.shown_line`` then keeps its match in view)."""
     return [
         one_line(hit.id),
         short_time(moment(hit.summary.started_us)) if terminal else one_line(hit.started_at),
@@ -52,16 +51,6 @@ def hit_row(hit: SearchHit, *, terminal: bool) -> list[str]:
         f"{hit.field}:{hit.line_number}",
         one_line(hit.line.strip() if terminal else hit.line),
     ]
-
-
-def visible_line(hit: SearchHit, room: int) -> str:
-    """The line for a column ``room`` cells wide: from its start when the match ends inside the column, else
-    from the match on, after "…" (a match 100 characters into a line would be cut off the screen)."""
-    start, end = hit.match
-    indent = len(hit.line) - len(hit.line.lstrip())
-    if cell_len(one_line(hit.line[indent:end])) <= room:
-        return one_line(hit.line.strip())
-    return "…" + one_line(hit.line[start:].rstrip())
 
 
 def print_hits(hits: list[SearchHit], *, as_json: bool, stdout: TextIO) -> None:
@@ -72,10 +61,9 @@ def print_hits(hits: list[SearchHit], *, as_json: bool, stdout: TextIO) -> None:
     width = terminal_width(stdout)
     rows = [hit_row(hit, terminal=width is not None) for hit in hits]
     if width is not None and rows:
-        leading = zip(HEADER[:-1], *(row[:-1] for row in rows), strict=True)
-        room = width - sum(max(cell_len(cell) for cell in column) + 2 for column in leading)
-        rows = [[*row[:-1], visible_line(hit, room)] for row, hit in zip(rows, hits, strict=True)]
-    stdout.write("".join(line + "\n" for line in columns(rows, HEADER, width, keep=frozenset({0}))))
+        room = width - sum(size + 2 for size in leading_widths(rows, HEADER, width, keep=KEEP))
+        rows = [[*row[:-1], hit.shown_line(room)] for row, hit in zip(rows, hits, strict=True)]
+    stdout.write("".join(line + "\n" for line in columns(rows, HEADER, width, keep=KEEP)))
 
 
 def run_search(options: argparse.Namespace) -> int:

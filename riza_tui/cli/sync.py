@@ -18,10 +18,10 @@ from typing import Any, TextIO
 
 from riza_tui.api.client import RizaClient
 from riza_tui.api.settings import ClientSettings
-from riza_tui.cli.archive_use import max_bytes, server_label, server_of
+from riza_tui.cli.archive_use import open_for_syncing
 from riza_tui.cli.output import standard_streams
 from riza_tui.cli.show import lacks_key
-from riza_tui.core.archive import Archive, ArchiveUnavailable, open_archive
+from riza_tui.core.archive import Archive, ArchiveUnavailable
 from riza_tui.core.sync import SyncState, sync_archive
 from riza_tui.safety.sanitize import one_line
 
@@ -136,9 +136,8 @@ def start_sync(options: argparse.Namespace, settings: ClientSettings) -> Corouti
         _, stderr = standard_streams()
         if lacks_key(settings, stderr):
             return EXIT_TROUBLE
-        base_url, profile = server_of(options, settings)
         try:
-            archive = open_archive(base_url, profile, path=options.archive, max_bytes=max_bytes(options))
+            archive, server = open_for_syncing(options, settings)
         except ArchiveUnavailable as error:
             print(f"riza-tui sync: {one_line(str(error))}", file=stderr)
             return EXIT_TROUBLE
@@ -146,7 +145,7 @@ def start_sync(options: argparse.Namespace, settings: ClientSettings) -> Corouti
             return await run_sync(
                 settings,
                 archive,
-                server_label(base_url),
+                server,
                 since=options.since,
                 only_failures=options.failures,
                 concurrency=options.concurrency,

@@ -25,10 +25,9 @@ from typing import Any
 
 from riza_tui.core import formatting
 from riza_tui.core.archive import Archive
-from riza_tui.core.archive.records import EPOCH, MICROSECOND
+from riza_tui.core.archive.records import EPOCH, IDS_PER_QUERY, MICROSECOND
 from riza_tui.safety.sanitize import one_line
 
-IDS_PER_QUERY = 500
 SUCCESS = "signature IS NULL AND signature_version IS NOT NULL"  # as written in successes_by_subject's WHERE
 
 
@@ -119,9 +118,12 @@ def archived_before(archive: Archive, since: datetime | None) -> bool:
     group's first archived failure is in the window whether or not it failed before: "new" cannot be told."""
     if since is None:
         return True
-    oldest = archive.stats().oldest
-    started = formatting.parse_timestamp(oldest) if oldest else None
-    return started is not None and started < since
+    low = microseconds(since)  # one step of the newest-first index, not the counts of ``stats()``
+    return archive.run_read(
+        lambda reader: (
+            reader.execute("SELECT 1 FROM executions WHERE started_us < ? LIMIT 1", (low,)).fetchone() is not None
+        )
+    )
 
 
 # A window's failures, a row per signature: its members' start times and ids (``id`` joined by a character no

@@ -22,16 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len
+
 from riza_tui.core.archive import Archive, ArchivedSummary
 from riza_tui.core.archive.derived import stored_fields
 from riza_tui.core.archive.records import EPOCH, MICROSECOND
+from riza_tui.core.archive.results import SUMMARY_COLUMNS, summary_of
 from riza_tui.core.archive.schema import SEQ_US
-from riza_tui.core.archive.store import SUMMARY_COLUMNS, summary_of
 from riza_tui.core.archive.text_index import TABLE, UNAVAILABLE, trigram_available
 from riza_tui.core.search_query import FIELDS, MatchedLine, QueryError, SearchQuery, first_match, parse_query
 from riza_tui.safety.mask import mask_text
+from riza_tui.safety.sanitize import one_line
 
 DEFAULT_LIMIT = 50
+WORD_LEAD = 5  # characters of the word a match is in kept before it, when a line is shown from its match
 COLUMNS = ", ".join(f"e.{name.strip()}" for name in SUMMARY_COLUMNS.split(","))
 
 
@@ -61,6 +65,20 @@ class SearchHit:
     @property
     def exit_code(self) -> int:
         return int(self.summary.item["exit_code"])
+
+    def shown_line(self, room: int) -> str:
+        """The line as one safe line for a column ``room`` cells wide: whole (stripped) when its match ends
+        inside the column, else from just before the match after "…", with up to a few characters of the word
+        it is in (``…with_backoff(url)``): a match far into a line is never cut off the screen."""
+        start, end = self.match
+        line = self.line
+        indent = len(line) - len(line.lstrip())
+        if cell_len(one_line(line[indent:end])) <= room:
+            return one_line(line.strip())
+        word = start
+        while word > start - WORD_LEAD and (line[word - 1].isalnum() or line[word - 1] == "_"):
+            word -= 1
+        return "…" + one_line(line[word:].rstrip())
 
     def to_json(self) -> dict[str, Any]:
         """What ``riza-tui search --json`` prints for the hit (one line of JSON Lines)."""

@@ -28,6 +28,7 @@ from riza_tui.core.store import ExecutionStore
 from riza_tui.core.triage import RowFacts
 from riza_tui.safety.sanitize import one_line
 from riza_tui.tui.messages import GroupHintChanged, GroupsChanged, MembersChanged, SearchChanged, SyncChanged
+from riza_tui.tui.render.table_columns import COLUMNS
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -37,20 +38,8 @@ if TYPE_CHECKING:
 ARCHIVE_FLUSH_SECONDS = 0.5  # what arrives within this is written in one transaction
 SYNC_DRAW_SECONDS = 0.25  # a sync's progress line is drawn at most this often
 SEARCH_PAGE = 100
-MATCH_LEAD = 12  # a match this far into its line (past its indent) is shown from near its start, after "…"
-WORD_LEAD = 5  # characters of the word a match is in kept before it
-
-
-def around_match(line: str, start: int) -> str:
-    """The line, or from just before its match: the narrowest match column (24 cells, less "stderr:12  ")
-    still shows what matched, with up to a few characters of the word it is in (``…with_backoff(url)``)."""
-    indent = len(line) - len(line.lstrip())
-    if start - indent <= MATCH_LEAD:
-        return line.strip()
-    word = start
-    while word > start - WORD_LEAD and (line[word - 1].isalnum() or line[word - 1] == "_"):
-        word -= 1
-    return "…" + line[word:].rstrip()
+# The narrowest the triage table's last column gets: a hit's line is shown so its match is inside that.
+MATCH_COLUMN_CELLS = next(column.minimum for column in COLUMNS if column.key == "error")
 
 
 class ArchiveFeed:
@@ -180,8 +169,9 @@ class ArchiveFeed:
         now = self._now()
         since = now - timedelta(hours=hours) if hours is not None else None
         try:
-            view.groups = await asyncio.to_thread(groups, archive, since=since, now=now)
-            view.history_before = await asyncio.to_thread(archived_before, archive, since)
+            view.groups, view.history_before = await asyncio.to_thread(
+                lambda: (groups(archive, since=since, now=now), archived_before(archive, since))
+            )
             view.error = ""
         except ArchiveUnavailable as error:
             view.error = one_line(str(error))
@@ -257,7 +247,8 @@ class ArchiveFeed:
         rows = self.session.search_rows
         rows.append_rows([hit.summary.execution() for hit in hits])
         for hit in hits:
-            matched = f"{hit.field}:{hit.line_number}  {one_line(around_match(hit.line, hit.match[0]))}"
+            where = f"{hit.field}:{hit.line_number}  "
+            matched = where + hit.shown_line(MATCH_COLUMN_CELLS - len(where))
             rows.learn_facts(hit.id, RowFacts(hit.summary.facts.kind, hit.summary.facts.tool_id, matched))
         self.deliver(SearchChanged())
 

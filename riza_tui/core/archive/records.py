@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ from riza_tui.safety.mask import mask_execution
 COMPRESSION_LEVEL = 1
 COMPRESS_FROM = 256
 MAX_ERROR_LINE = 2000
+IDS_PER_QUERY = 500  # ids bound in one IN (...): well under SQLite's limit on variables
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 # A started_at that is not a date sorts oldest, as the server's own list puts it (datetime.min).
@@ -84,6 +86,18 @@ def started_us(started_at: str) -> int:
 
 def _clamped(value: int) -> int:
     return min(max(value, INT64[0]), INT64[1])
+
+
+def bindable(ids: Iterable[str]) -> list[str]:
+    """IDs SQLite can be asked about (an ID with a lone surrogate is in no archive)."""
+    found = []
+    for execution_id in ids:
+        try:
+            execution_id.encode("utf-8")
+        except UnicodeEncodeError:
+            continue
+        found.append(execution_id)
+    return found
 
 
 def storable(text: str) -> str:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from riza_tui.api.models import Execution, Fetched
+from riza_tui.core.archive.records import list_item
 from riza_tui.core.triage import RowFacts
+from riza_tui.safety.sanitize import one_line
 
 
 @dataclass(frozen=True)
@@ -85,3 +87,15 @@ def sync_note(text: str | None) -> SyncNote | None:
         )
     except (ValueError, KeyError, TypeError):
         return None
+
+
+SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id, language, duration, exit_code, started_at"
+
+
+def summary_of(row: tuple[Any, ...]) -> ArchivedSummary:
+    """A row of :data:`SUMMARY_COLUMNS` as a list row."""
+    head, kind, tool_id, error, at, started, execution_id, *summary = row
+    return ArchivedSummary(
+        list_item(head, execution_id, *summary), RowFacts(kind or "none", tool_id, one_line(error)), moment(at),
+        started,
+    )  # fmt: skip

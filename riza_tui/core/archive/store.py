@@ -35,17 +35,20 @@ from riza_tui.core.archive.eviction import make_room
 from riza_tui.core.archive.location import file_bytes
 from riza_tui.core.archive.records import (
     EPOCH,
+    IDS_PER_QUERY,
     MICROSECOND,
     NotAnExecution,
+    bindable,
     body_bytes,
-    list_item,
 )
 from riza_tui.core.archive.results import (
+    SUMMARY_COLUMNS,
     ArchivedExecution,
     ArchivedSummary,
     ArchiveStats,
     SyncNote,
     moment,
+    summary_of,
     sync_note,
 )
 from riza_tui.core.archive.text_index import upkeep
@@ -53,31 +56,8 @@ from riza_tui.core.archive.writes import Prepared, prepare, write
 from riza_tui.core.triage import RowFacts
 from riza_tui.safety.sanitize import one_line
 
-IDS_PER_QUERY = 500
 SIGNATURES_SCHEMA = 2  # the first schema with signatures, subjects and the full-text index
 T = TypeVar("T")
-SUMMARY_COLUMNS = "head, kind, tool_id, error, archived_at, started_us, id, language, duration, exit_code, started_at"
-
-
-def summary_of(row: tuple[Any, ...]) -> ArchivedSummary:
-    """A row of :data:`SUMMARY_COLUMNS` as a list row."""
-    head, kind, tool_id, error, at, started, execution_id, *summary = row
-    return ArchivedSummary(
-        list_item(head, execution_id, *summary), RowFacts(kind or "none", tool_id, one_line(error)), moment(at),
-        started,
-    )  # fmt: skip
-
-
-def _bindable(ids: Iterable[str]) -> list[str]:
-    """IDs SQLite can be asked about (an ID with a lone surrogate is in no archive)."""
-    found = []
-    for execution_id in ids:
-        try:
-            execution_id.encode("utf-8")
-        except UnicodeEncodeError:
-            continue
-        found.append(execution_id)
-    return found
 
 
 class Archive:
@@ -245,7 +225,7 @@ class Archive:
 
     def get(self, execution_id: str) -> ArchivedExecution | None:
         """One execution's masked JSON, when it was archived and its size; None when it is not archived."""
-        if not _bindable([execution_id]):
+        if not bindable([execution_id]):
             return None
         with self._reading() as reader:
             row = reader.execute(
@@ -261,7 +241,7 @@ class Archive:
 
     def body(self, execution_id: str) -> bytes | None:
         """The execution's JSON as stored, for serving it as it is."""
-        if not _bindable([execution_id]):
+        if not bindable([execution_id]):
             return None
         with self._reading() as reader:
             row = reader.execute("SELECT body FROM executions WHERE id = ?", (execution_id,)).fetchone()
@@ -273,7 +253,7 @@ class Archive:
             raise damaged(self.path, f"the body of {one_line(execution_id)} cannot be read") from None
 
     def _select_ids(self, columns: str, ids: Iterable[str]) -> list[tuple[Any, ...]]:
-        wanted = _bindable(dict.fromkeys(ids))
+        wanted = bindable(dict.fromkeys(ids))
         found: list[tuple[Any, ...]] = []
         with self._reading() as reader:
             for start in range(0, len(wanted), IDS_PER_QUERY):
